@@ -1,0 +1,42 @@
+# One entry point for people and CI. `make site` and `make test` work on a fresh machine
+# with only Python 3.11+: they create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check lint golden bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP) ## build site/ from the included content
+	$(BIN)/briefs build
+
+check: $(STAMP) ## validate the content, write nothing
+	$(BIN)/briefs check
+
+serve: $(STAMP) ## live preview on http://127.0.0.1:8000/
+	$(BIN)/briefs serve
+
+test: $(STAMP) ## lint, type-check and run the whole test suite
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+golden: $(STAMP) ## regenerate golden files after an intended change; review the diff
+	$(BIN)/pytest -q tests/test_golden.py --update-golden
+
+bench: $(STAMP) ## time generation and MkDocs at newsroom scale
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf site .site.* docs/.docs.* $(VENV)
+	find docs -mindepth 1 ! -name .gitignore -delete 2>/dev/null || true

@@ -1,0 +1,123 @@
+"""The `briefs` command: parses arguments, calls the core, prints diagnostics, sets the exit code.
+
+Exit status: 0 success, 1 content errors, 2 usage or environment errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
+
+EXIT_OK, EXIT_CONTENT, EXIT_ENVIRONMENT = 0, 1, 2
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve()
+    if not (root / "briefs").is_dir() and not (root / "mkdocs.yml").is_file():
+        raise EnvironmentProblem(f"{args.root} is not a briefs project (no briefs/ or mkdocs.yml)")
+    return root
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import check
+
+    _, problems = check(_root(args))
+    if problems:
+        raise DiagnosticsError(problems)
+    if args.format == "json":
+        print("[]")
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .pipeline import DOCS_DIR, generate
+    from .site import site_config
+
+    root = _root(args)
+    started = time.perf_counter()
+    report = generate(root, site_config(root), Path(args.out) if args.out else root / DOCS_DIR)
+    elapsed = time.perf_counter() - started
+    print(f"generated {len(report.written)} changed, {len(report.removed)} removed, "
+          f"{report.unchanged} unchanged file(s) in {elapsed:.2f}s", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import DOCS_DIR, generate
+    from .site import build_site, site_config
+
+    root = _root(args)
+    started = time.perf_counter()
+    generate(root, site_config(root), root / DOCS_DIR)
+    generated = time.perf_counter()
+    build_site(root)
+    done = time.perf_counter()
+    print(f"built site/ in {done - started:.2f}s (generate {generated - started:.2f}s, "
+          f"MkDocs {done - generated:.2f}s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site import load_mkdocs_config
+
+    root = _root(args)
+    load_mkdocs_config(root)  # version and configuration checks, with a clear message
+    from mkdocs.commands.serve import serve
+
+    serve(config_file=str(root / "mkdocs.yml"), open_in_browser=False,
+          dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="briefs", description="Explainer briefs: YAML in, site out.")
+    p.add_argument("--root", default=".", help="project folder (default: the current one)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate all content; write nothing")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="diagnostics as text lines, GitHub annotations or JSON")
+    check.set_defaults(func=cmd_check)
+
+    gen = sub.add_parser("generate", help="write the Markdown pages into docs/")
+    gen.add_argument("--out", help="output folder (default: docs/)")
+    gen.add_argument("--format", choices=("text", "github", "json"), default="text")
+    gen.set_defaults(func=cmd_generate)
+
+    build = sub.add_parser("build", help="generate, then build site/ with MkDocs (strict)")
+    build.add_argument("--format", choices=("text", "github", "json"), default="text")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="preview locally; rebuilds when content changes")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    serve.add_argument("--format", choices=("text", "github", "json"), default="text")
+    serve.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except DiagnosticsError as exc:
+        print(format_diagnostics(exc.diagnostics, args.format))
+        count = len(exc.diagnostics)
+        if args.format == "text":
+            print(f"{count} error{'s' if count != 1 else ''}; nothing was published",
+                  file=sys.stderr)
+        return EXIT_CONTENT
+    except EnvironmentProblem as exc:
+        print(f"briefs: error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

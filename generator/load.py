@@ -1,0 +1,297 @@
+"""Strict YAML reading: bytes in, plain data with a position for every key and value out.
+
+Every scalar stays the string that was typed (no YAML 1.1 guessing); anchors, aliases,
+tags, merge keys, duplicate and non-string keys, several documents and deep nesting are
+located errors. The libyaml (C) parser is used when present; results are the same without it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 16
+
+Loc = tuple[str | int, ...]
+
+_PARSER: dict[str, type] = {"loader": getattr(yaml, "CSafeLoader", yaml.SafeLoader)}
+
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+def use_c_loader(enabled: bool) -> None:
+    """Switch between the C and the pure-Python parser (tests run both)."""
+    _PARSER["loader"] = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if enabled else yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """One parsed content file: data plus where each piece of it was written."""
+
+    path: str
+    text: str
+    data: dict[str, Any]
+    values: dict[Loc, Position] = field(default_factory=dict)
+    keys: dict[Loc, Position] = field(default_factory=dict)
+    spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, loc: Loc) -> Position:
+        """Where the value at `loc` starts; the nearest written ancestor when it is absent."""
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return Position(1, 1)
+
+    def key_at(self, loc: Loc) -> Position:
+        return self.keys.get(loc) or self.at(loc)
+
+    def find_in(self, loc: Loc, snippet: str, occurrence: int = 0) -> Position:
+        """Where `snippet` is written inside the scalar at `loc` (for errors inside rich text)."""
+        span = self.spans.get(loc)
+        if span is None or not snippet:
+            return self.at(loc)
+        start, end = span
+        index = start - 1
+        for _ in range(occurrence + 1):
+            index = self.text.find(snippet, index + 1, end)
+            if index < 0:
+                return self.at(loc)
+        return offset_position(self.text, index)
+
+    def diagnostic(self, loc: Loc, code: str, message: str, hint: str = "",
+                   *, key: bool = False) -> Diagnostic:
+        pos = self.key_at(loc) if key else self.at(loc)
+        return Diagnostic(self.path, pos.line, pos.column, code, message, hint)
+
+
+class LoadError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("; ".join(d.format_text() for d in diagnostics))
+
+
+def offset_position(text: str, index: int) -> Position:
+    line_start = text.rfind("\n", 0, index) + 1
+    return Position(text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a regular UTF-8 file without following links; LoadError says why it cannot be."""
+    try:
+        if path.is_symlink():
+            raise LoadError([Diagnostic(rel, 1, 1, "symlink",
+                                        "content files must be regular files, not symbolic links")])
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError([Diagnostic(rel, 1, 1, "file-too-large",
+                                        f"file is {size} bytes; the cap is {max_bytes} bytes")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError([Diagnostic(rel, 1, 1, "environment",
+                                    f"cannot read file: {exc.strerror or exc}")]) from exc
+    return decode(raw, rel)
+
+
+def decode(raw: bytes, rel: str) -> str:
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise LoadError([_byte_diagnostic(raw, nul, rel, "nul-byte", "file contains a NUL byte")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError([_byte_diagnostic(
+            raw, exc.start, rel, "not-utf8",
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _byte_diagnostic(raw: bytes, at: int, rel: str, code: str, message: str) -> Diagnostic:
+    line_start = raw.rfind(b"\n", 0, at) + 1
+    column = len(raw[line_start:at].decode("utf-8", errors="replace")) + 1
+    return Diagnostic(rel, raw.count(b"\n", 0, at) + 1, column, code, message)
+
+
+def load_document(path: Path, rel: str) -> Document:
+    return parse_document(read_text(path, rel), rel)
+
+
+def parse_document(text: str, rel: str) -> Document:
+    """Parse one YAML document into a Document; LoadError carries every problem found."""
+    builder = _Builder(rel, text)
+    try:
+        builder.run(yaml.parse(text, Loader=_PARSER["loader"]))
+    except yaml.MarkedYAMLError as exc:
+        builder.problems.append(_syntax_diagnostic(exc, text, rel))
+    except yaml.reader.ReaderError as exc:
+        pos = offset_position(text, exc.position)
+        char = exc.character
+        code_point = ord(char) if isinstance(char, str) else int(char)
+        builder.problems.append(Diagnostic(rel, pos.line, pos.column, "yaml-syntax",
+                                           f"character U+{code_point:04X} is not allowed in YAML; "
+                                           "remove it"))
+    except _Abort:
+        pass
+    if builder.problems:
+        raise LoadError(builder.problems)
+    if builder.root is None:
+        raise LoadError([Diagnostic(rel, 1, 1, "empty-file", "file holds no YAML document")])
+    if not isinstance(builder.root, dict):
+        pos = builder.doc.values.get((), Position(1, 1))
+        raise LoadError([Diagnostic(rel, pos.line, pos.column, "not-a-mapping",
+                                    "document must be a mapping of field names to values, "
+                                    f"not {_shape(builder.root)}")])
+    builder.doc.data = builder.root
+    return builder.doc
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    return "a single value" if value is not None else "an empty value"
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    tab = _TAB_INDENT.search(text, 0)
+    if tab is not None:
+        pos = offset_position(text, tab.end() - 1)
+        if pos.line <= line:
+            return Diagnostic(rel, pos.line, pos.column, "yaml-syntax",
+                              "tab character used for indentation; indent with spaces")
+    problem = (exc.problem or exc.context or "invalid YAML").replace(" '\\t'", "")
+    return Diagnostic(rel, line, column, "yaml-syntax", f"invalid YAML: {problem}")
+
+
+class _Abort(Exception):
+    pass
+
+
+@dataclass
+class _Frame:
+    loc: Loc
+    container: dict[str, Any] | list[Any]
+    pending_key: str | None = None
+    key_expected: bool = True
+
+
+class _Builder:
+    """Builds plain data from parser events, rejecting what content files must not use."""
+
+    def __init__(self, rel: str, text: str) -> None:
+        self.rel = rel
+        self.doc = Document(rel, text, {})
+        self.problems: list[Diagnostic] = []
+        self.root: Any = None
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.skip_depth = 0  # >0 while skipping the value of a rejected key
+
+    def fail(self, mark: Any, code: str, message: str) -> None:
+        self.problems.append(Diagnostic(self.rel, mark.line + 1, mark.column + 1, code, message))
+
+    def run(self, events: Iterator[yaml.Event]) -> None:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.fail(event.start_mark, "multiple-documents",
+                              "file holds more than one YAML document; keep one per file")
+                    raise _Abort
+            elif isinstance(event, yaml.AliasEvent):
+                self.fail(event.start_mark, "yaml-alias",
+                          f"alias '*{event.anchor}' is not allowed; write the value out")
+                self.value(None, event.start_mark, None)
+            elif isinstance(event, yaml.ScalarEvent):
+                self.check_node(event)
+                plain = event.style in (None, "")
+                value = None if plain and event.value == "" else event.value
+                self.value(value, event.start_mark, event.end_mark)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                self.check_node(event)
+                self.open(event)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                self.close()
+
+    def check_node(self, event: Any) -> None:
+        if event.anchor is not None:
+            self.fail(event.start_mark, "yaml-alias",
+                      f"anchor '&{event.anchor}' is not allowed; content files do not share values")
+        if event.tag is not None:
+            self.fail(event.start_mark, "yaml-tag",
+                      f"tag '{event.tag}' is not allowed; values are read as text")
+
+    def open(self, event: Any) -> None:
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else [])
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(event.start_mark, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            raise _Abort
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.key_expected and isinstance(parent.container, dict):
+            self.fail(event.start_mark, "non-string-key", "a key must be a plain string")
+            raise _Abort
+        loc = self.attach(container, event.start_mark, None)
+        self.stack.append(_Frame(loc, container))
+
+    def close(self) -> None:
+        self.stack.pop()
+
+    def value(self, value: Any, start: Any, end: Any) -> None:
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key_expected:
+            self.key(frame, value, start)
+            return
+        self.attach(value, start, end)
+
+    def key(self, frame: _Frame, key: str | None, mark: Any) -> None:
+        assert isinstance(frame.container, dict)
+        frame.key_expected = False
+        if key is None:
+            self.fail(mark, "non-string-key", "a key must be a non-empty string")
+            key = f"\0empty{mark.index}"
+        elif key == "<<":
+            self.fail(mark, "merge-key", "merge key '<<' is not allowed; write the fields out")
+        elif key in frame.container or ((*frame.loc, key)) in self.doc.keys:
+            first = self.doc.keys[(*frame.loc, key)]
+            self.fail(mark, "duplicate-key",
+                      f"key '{key}' appears twice (first on line {first.line})")
+            key = f"\0dup{mark.index}"
+        frame.pending_key = key
+        self.doc.keys[(*frame.loc, key)] = Position(mark.line + 1, mark.column + 1)
+
+    def attach(self, value: Any, start: Any, end: Any) -> Loc:
+        pos = Position(start.line + 1, start.column + 1)
+        if not self.stack:
+            self.root = value
+            loc: Loc = ()
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame.container, dict):
+                assert frame.pending_key is not None
+                loc = (*frame.loc, frame.pending_key)
+                if not frame.pending_key.startswith("\0"):
+                    frame.container[frame.pending_key] = value
+                frame.key_expected = True
+            else:
+                loc = (*frame.loc, len(frame.container))
+                frame.container.append(value)
+        self.doc.values[loc] = pos
+        if end is not None:
+            self.doc.spans[loc] = (start.index, end.index)
+        return loc

@@ -1,0 +1,313 @@
+"""Typed content models (Brief, Actor, Term, SeedMeta): the schema, with no I/O.
+
+Field descriptions are the help text editors see (JSON Schema, the "How to add content"
+page). Cross-entity rules (references, aliases, provenance) belong to the link stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from .text import Rich, count_sentences, parse_rich, text_problem
+from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, link_scheme_problem
+
+# ---------------------------------------------------------------- field kinds
+
+
+def _require_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise PydanticCustomError("wrong-type", "expected text, found {found}",
+                              {"found": _shape(value)})
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "an empty value" if value is None else type(value).__name__
+
+
+def _plain(value: Any) -> str:
+    text = _require_str(value)
+    problem = text_problem(text, multiline=False)
+    if problem:
+        raise PydanticCustomError("bad-text", "plain text " + problem)
+    if not text.strip():
+        raise PydanticCustomError("missing-field", "text must not be blank")
+    return text
+
+
+def _rich(value: Any) -> Rich:
+    if isinstance(value, Rich):
+        return value
+    text = _require_str(value)
+    problem = text_problem(text, multiline=True)
+    if problem:
+        raise PydanticCustomError("bad-text", "rich text " + problem)
+    if not text.strip():
+        raise PydanticCustomError("missing-field", "text must not be blank")
+    rich = parse_rich(text)
+    if rich.problems:
+        first = rich.problems[0]
+        raise PydanticCustomError(first.code, first.message,
+                                  {"problems": [(p.snippet, p.code, p.message)
+                                                for p in rich.problems]})
+    return rich
+
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    value = _require_str(value)
+    match = _DATE_RE.match(value)
+    if not match:
+        raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY-MM-DD",
+                                  {"value": value})
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise PydanticCustomError("bad-date", "'{value}' is not a real calendar date",
+                                  {"value": value}) from None
+
+
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fixed: output never follows the locale
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A timeline date: a year, a month or a day, shown as typed ("February 2022")."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def display(self) -> str:
+        if not self.month:
+            return str(self.year)
+        month = MONTHS[self.month]
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+
+def _partial_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    value = _require_str(value)
+    match = _PARTIAL_RE.match(value)
+    if not match:
+        raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY, YYYY-MM "
+                                  "or YYYY-MM-DD", {"value": value})
+    year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+    try:
+        if match[2]:
+            dt.date(year, month, day or 1)
+    except ValueError:
+        raise PydanticCustomError("bad-date", "'{value}' is not a real calendar date",
+                                  {"value": value}) from None
+    return PartialDate(year, month, day)
+
+
+def _ref(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
+        raise PydanticCustomError("bad-ref", "'{value}' is not an id (lowercase words joined "
+                                  "by hyphens)", {"value": value})
+    return value
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise PydanticCustomError("duplicate-item", "'{value}' is listed twice",
+                                      {"value": value, "index": index})
+        seen.add(value)
+    return values
+
+
+def _http_url(value: str) -> str:
+    problem = link_scheme_problem(value, ("http", "https"))
+    if problem:
+        raise PydanticCustomError("bad-url", "'{value}': " + problem, {"value": value})
+    return value
+
+
+def _short_summary(value: Rich) -> Rich:
+    sentences = count_sentences(value.plain({}))
+    if sentences > 3:
+        raise PydanticCustomError("too-long", "a summary is 1 to 3 sentences; this one has "
+                                  "{count}", {"count": sentences})
+    return value
+
+
+Plain = Annotated[str, BeforeValidator(_plain),
+                  WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"^[^\n]*$"})]
+RichText = Annotated[Rich, BeforeValidator(_rich),
+                     PlainSerializer(lambda r: r.source, return_type=str),
+                     WithJsonSchema({"type": "string", "minLength": 1})]
+Date = Annotated[dt.date, BeforeValidator(_date),
+                 WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+PartialDateField = Annotated[PartialDate, BeforeValidator(_partial_date),
+                             PlainSerializer(lambda d: d.iso, return_type=str),
+                             WithJsonSchema({"type": "string",
+                                             "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})]
+Ref = Annotated[str, BeforeValidator(_require_str), AfterValidator(_ref),
+                WithJsonSchema({"type": "string", "pattern": ID_PATTERN,
+                                "maxLength": MAX_ID_LENGTH})]
+Refs = Annotated[list[Ref], AfterValidator(_unique),
+                 WithJsonSchema({"type": "array", "uniqueItems": True,
+                                 "items": {"type": "string", "pattern": ID_PATTERN}})]
+HttpUrl = Annotated[str, BeforeValidator(_require_str), AfterValidator(_http_url),
+                    WithJsonSchema({"type": "string", "format": "uri",
+                                    "pattern": "^[hH][tT][tT][pP][sS]?://"})]
+
+ActorKind = Literal["person", "country", "organization", "group", "place"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+                              arbitrary_types_allowed=True, populate_by_name=False)
+
+
+# ---------------------------------------------------------------- briefs
+
+
+class Source(_Model):
+    seed: Ref = Field(description="Id of the source article in seeds/ (file name without .txt).")
+    outlet: Plain | None = Field(None, description="Publication that ran the article.")
+    url: HttpUrl | None = Field(None, description="Web address of the article (http or https).")
+    published: Date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+
+
+class Perspective(_Model):
+    actor: Ref = Field(description="Actor whose view this is.")
+    view: RichText = Field(description="How this side sees the events.")
+
+
+class Quote(_Model):
+    speaker: Ref = Field(description="Actor who said it.")
+    text: Plain = Field(description="The words exactly as in the seed article; ... marks an "
+                                    "elision.")
+    note: RichText | None = Field(None, description="Context for the quote.")
+
+
+class TimelineEvent(_Model):
+    date: PartialDateField = Field(description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    event: RichText = Field(description="What happened.")
+    actors: Refs = Field(default_factory=list, description="Actors who took part.")
+
+
+class Relation(_Model):
+    from_: Ref = Field(alias="from", description="Actor at the start of the edge.")
+    to: Ref = Field(description="Actor at the end of the edge.")
+    label: Plain = Field(max_length=60, description="Short neutral label, e.g. 'met with'.")
+
+
+class Update(_Model):
+    date: Date = Field(description="Date of the update, YYYY-MM-DD.")
+    note: RichText = Field(description="What changed and why.")
+
+
+class Brief(_Model):
+    title: Plain = Field(max_length=120, description="Headline, at most 120 characters.")
+    dek: Plain = Field(max_length=280, description="One-sentence standfirst (cards, meta "
+                                                   "description, feed), at most 280 characters.")
+    date: Date = Field(description="Date of the events the brief covers, YYYY-MM-DD.")
+    updated: Date | None = Field(None, description="Last substantive update, not before date.")
+    source: Source = Field(description="The seed article the brief is based on.")
+    tags: Refs = Field(default_factory=list, description="Topic tags (ids); each gets a page.")
+    what_happened: RichText = Field(description="The news, in a few sentences.")
+    why_it_matters: RichText = Field(description="Why it is significant.")
+    key_points: list[RichText] = Field(min_length=1, max_length=7,
+                                       description="One to seven skimmable bullets.")
+    context: RichText | None = Field(None, description="The big picture and background.")
+    perspectives: list[Perspective] = Field(default_factory=list,
+                                            description="How each side sees it.")
+    quotes: list[Quote] = Field(default_factory=list,
+                                description="Verified quotes; each must occur in the seed.")
+    timeline: list[TimelineEvent] = Field(default_factory=list, description="Dated events.")
+    whats_next: RichText | None = Field(None, description="What to watch.")
+    actors: Refs = Field(default_factory=list,
+                         description="Actors the brief is about, beyond those in its text.")
+    terms: Refs = Field(default_factory=list,
+                        description="Terms the brief relies on, beyond those in its text.")
+    relations: list[Relation] = Field(default_factory=list,
+                                      description="Edges of the relationship diagram.")
+    updates: list[Update] = Field(default_factory=list,
+                                  description="Update and correction log.")
+
+
+# ---------------------------------------------------------------- actors and terms
+
+
+class Actor(_Model):
+    name: Plain = Field(max_length=120, description='Display name, e.g. "Sergei V. Lavrov".')
+    kind: ActorKind = Field(description="person, country, organization, group or place.")
+    aliases: list[Plain] = Field(default_factory=list,
+                                 description="Other names used in text; linked automatically.")
+    role: Plain | None = Field(None, max_length=160,
+                               description='e.g. "Foreign Minister of Russia".')
+    as_of: Date | None = Field(None, description="When role was true, YYYY-MM-DD.")
+    affiliation: Ref | None = Field(None, description="An actor, e.g. a person's country.")
+    members: Refs = Field(default_factory=list, description="Member actors (organizations, "
+                                                            "groups).")
+    summary: Annotated[RichText, AfterValidator(_short_summary)] = Field(
+        description="One to three sentences: profile, cards and hover tooltips.")
+    profile: RichText | None = Field(None, description="Longer background.")
+    links: dict[Plain, HttpUrl] = Field(default_factory=dict,
+                                        description="Label to http(s) URL, e.g. wikipedia.")
+
+
+class Term(_Model):
+    term: Plain = Field(max_length=120, description="The term as shown.")
+    aliases: list[Plain] = Field(default_factory=list,
+                                 description="Other spellings and forms; linked automatically.")
+    definition: Plain = Field(max_length=300, description="One neutral sentence, at most 300 "
+                                                          "characters: the hover tooltip.")
+    explanation: RichText | None = Field(None, description="Longer explanation.")
+    used_by: Refs = Field(default_factory=list,
+                          description="Actors who use or promote this wording.")
+    related: Refs = Field(default_factory=list, description="Related terms, actors or briefs.")
+
+
+class SeedMeta(_Model):
+    title: Plain | None = Field(None, max_length=300, description="Headline of the article.")
+    outlet: Plain | None = Field(None, description="Publication.")
+    author: Plain | None = Field(None, description="Byline.")
+    published: Date | None = Field(None, description="Publication date, YYYY-MM-DD.")
+    url: HttpUrl | None = Field(None, description="Web address of the article.")
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        None, description="BCP 47 language tag, e.g. en.")
+
+
+MODELS: dict[str, type[_Model]] = {"brief": Brief, "actor": Actor, "term": Term,
+                                   "seed": SeedMeta}

@@ -1,0 +1,368 @@
+"""Render: the resolved graph -> page views -> Markdown pages in memory, through site_templates/.
+
+Views hold finished values (Markup made by text.py, links with their hrefs and tooltips);
+templates only arrange them. Any other value a template prints is escaped as plain text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .diagnostics import Diagnostic
+from .link import Graph, actor_rich_fields, term_rich_fields
+from .load import Loc
+from .models import MONTHS, Brief
+from .text import LinkTarget, Rich, anchor, html_text, md_plain, render_rich
+from .urls import Kind
+
+TEMPLATES_DIR = "site_templates"
+PAGE_TEMPLATES = "pages"
+ASSETS_DIR = "assets"
+WORDS_PER_MINUTE = 220
+KIND_HEADINGS = {"person": "People", "country": "Countries", "organization": "Organizations",
+                 "group": "Groups", "place": "Places"}
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: str
+    site_url: str  # absolute, ends with "/", or "" when unknown
+
+
+@dataclass(frozen=True)
+class LinkView:
+    href: str
+    text: str
+    title: str = ""
+    css: str = ""
+
+    @property
+    def html(self) -> Markup:
+        return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
+
+
+class RenderError(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+        super().__init__(diagnostic.format_text())
+
+
+def _finalize(value: Any) -> Any:
+    """Whatever a template prints that is not Markup is plain text: shown exactly as typed."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise TypeError("a template printed None")
+    return md_plain(str(value))
+
+
+def environment(root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root / TEMPLATES_DIR / PAGE_TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["front"] = lambda v: Markup('"' + html_text(str(v)).replace("\\", "\\\\") + '"')
+    return env
+
+
+class Renderer:
+    """Builds every page of the site from the graph."""
+
+    def __init__(self, graph: Graph, env: jinja2.Environment, config: SiteConfig) -> None:
+        self.graph = graph
+        self.content = graph.content
+        self.env = env
+        self.config = config
+        self.names = {i: graph.name_of(i) for i in graph.content.known_ids
+                      if i in graph.content.actors or i in graph.content.terms
+                      or i in graph.content.briefs}
+        self.tooltips = {i: self._tooltip(i) for i in self.names}
+
+    # ------------------------------------------------------------ helpers for views
+
+    def _tooltip(self, entity_id: str) -> str:
+        c = self.content
+        if entity_id in c.actors:
+            return c.actors[entity_id].model.summary.plain(self.names)
+        if entity_id in c.terms:
+            return c.terms[entity_id].model.definition
+        return c.briefs[entity_id].model.dek
+
+    def page_of(self, entity_id: str) -> str:
+        return urls.page_path(self.graph.kind_of(entity_id), entity_id)
+
+    def link(self, from_page: str, entity_id: str, text: str | None = None) -> LinkView:
+        kind = self.graph.kind_of(entity_id)
+        return LinkView(urls.relative_url(from_page, self.page_of(entity_id)),
+                        text if text is not None else self.names[entity_id],
+                        self.tooltips[entity_id], f"ref ref-{kind.value}")
+
+    def targets(self, from_page: str, rich: Rich) -> dict[str, LinkTarget]:
+        out = {}
+        for inline in rich.inlines():
+            target = getattr(inline, "target", None)
+            if target is not None and target in self.names:
+                view = self.link(from_page, target)
+                out[target] = LinkTarget(view.href, view.title, view.text, view.css)
+        return out
+
+    def rich(self, from_page: str, owner: str, loc: Loc, *, inline: bool = False) -> Markup:
+        rich = self.graph.rich[(owner, loc)]
+        return render_rich(rich, self.targets(from_page, rich), inline=inline)
+
+    def section_url(self, from_page: str, to: str) -> str:
+        return urls.relative_url(from_page, to)
+
+    def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
+        try:
+            text = self.env.get_template(template).render(
+                page_path=path, site=self.config, nav=self.nav(path), **context)
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None) or 1
+            rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{template}"
+            raise RenderError(Diagnostic(rel, line, 1, "template",
+                                         f"template failed: {exc}")) from exc
+        except TypeError as exc:
+            raise RenderError(Diagnostic(f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{template}", 1, 1,
+                                         "template", f"template failed: {exc}")) from exc
+        return path, text
+
+    def nav(self, path: str) -> dict[str, str]:
+        return {name: urls.relative_url(path, target) for name, target in (
+            ("home", urls.HOME), ("briefs", urls.BRIEFS_INDEX), ("actors", urls.ACTORS_INDEX),
+            ("glossary", urls.GLOSSARY_INDEX), ("timeline", urls.TIMELINE),
+            ("tags", urls.TAGS_INDEX), ("guide", urls.GUIDE), ("feed", urls.FEED))}
+
+    # ------------------------------------------------------------ pages
+
+    def pages(self) -> list[tuple[str, str]]:
+        jobs: list[Callable[[], list[tuple[str, str]]]] = [
+            self.home, self.briefs_index, self.actors_index, self.glossary_index,
+            self.tags_pages, self.timeline_page, self.guide_page,
+        ]
+        pages = [page for job in jobs for page in job()]
+        pages += [self.brief_page(b) for b in self.graph.briefs_by_date]
+        pages += [self.actor_page(a) for a in sorted(self.content.actors)]
+        pages += [self.term_page(t) for t in sorted(self.content.terms)]
+        return pages
+
+    def card(self, from_page: str, brief_id: str) -> dict[str, Any]:
+        brief = self.content.briefs[brief_id].model
+        return {
+            "link": self.link(from_page, brief_id),
+            "dek": brief.dek,
+            "date": _date_view(brief.date),
+            "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
+                     for t in brief.tags],
+        }
+
+    def home(self) -> list[tuple[str, str]]:
+        path = urls.HOME
+        latest = [self.card(path, b) for b in self.graph.briefs_by_date[:12]]
+        return [self.render("home.md.j2", path, latest=latest,
+                            counts={"briefs": len(self.content.briefs),
+                                    "actors": len(self.content.actors),
+                                    "terms": len(self.content.terms)})]
+
+    def briefs_index(self) -> list[tuple[str, str]]:
+        path = urls.BRIEFS_INDEX
+        cards = [self.card(path, b) for b in self.graph.briefs_by_date]
+        return [self.render("briefs_index.md.j2", path, cards=cards)]
+
+    def actors_index(self) -> list[tuple[str, str]]:
+        path = urls.ACTORS_INDEX
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for actor_id, actor in sorted(self.content.actors.items(),
+                                      key=lambda a: (a[1].model.name.casefold(), a[0])):
+            groups[actor.model.kind].append({
+                "link": self.link(path, actor_id),
+                "role": actor.model.role or "",
+                "summary": self.rich(path, actor_id, ("summary",), inline=True),
+            })
+        ordered = [(KIND_HEADINGS[k], groups[k]) for k in KIND_HEADINGS if groups.get(k)]
+        return [self.render("actors_index.md.j2", path, groups=ordered)]
+
+    def glossary_index(self) -> list[tuple[str, str]]:
+        path = urls.GLOSSARY_INDEX
+        letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for term_id, term in sorted(self.content.terms.items(),
+                                    key=lambda t: (_sort_text(t[1].model.term), t[0])):
+            first = _sort_text(term.model.term)[:1].upper()
+            letter = first if "A" <= first <= "Z" else "Other"
+            letters[letter].append({"link": self.link(path, term_id),
+                                    "definition": term.model.definition})
+        groups = [{"letter": k, "anchor": k.lower(), "terms": v}
+                  for k, v in sorted(letters.items(), key=lambda kv: (kv[0] == "Other", kv[0]))]
+        return [self.render("glossary_index.md.j2", path, letters=groups)]
+
+    def tags_pages(self) -> list[tuple[str, str]]:
+        pages = []
+        index_entries = []
+        for tag, brief_ids in self.graph.tags.items():
+            path = urls.tag_path(tag)
+            pages.append(self.render("tag.md.j2", path, tag=tag,
+                                     cards=[self.card(path, b) for b in brief_ids]))
+            index_entries.append({"link": LinkView(urls.relative_url(urls.TAGS_INDEX, path), tag,
+                                                   css="tag"), "count": len(brief_ids)})
+        pages.append(self.render("tags_index.md.j2", urls.TAGS_INDEX, tags=index_entries))
+        return pages
+
+    def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
+        event = self.content.briefs[brief_id].model.timeline[event_index]
+        return {
+            "date": event.date.display,
+            "iso": event.date.iso,
+            "text": self.rich(from_page, brief_id, ("timeline", event_index, "event"),
+                              inline=True),
+            "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
+            "brief": self.link(from_page, brief_id),
+        }
+
+    def timeline_page(self) -> list[tuple[str, str]]:
+        path = urls.TIMELINE
+        years: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for event in self.graph.events:
+            years[event.date.year].append(self.event_view(path, event.index, event.brief))
+        return [self.render("timeline.md.j2", path, years=sorted(years.items(), reverse=True))]
+
+    def guide_page(self) -> list[tuple[str, str]]:
+        from .schema import field_tables
+
+        return [self.render("guide.md.j2", urls.GUIDE, tables=field_tables())]
+
+    def brief_page(self, brief_id: str) -> tuple[str, str]:
+        entity = self.content.briefs[brief_id]
+        brief: Brief = entity.model
+        path = urls.page_path(Kind.BRIEF, brief_id)
+        seed = self.content.seeds[brief.source.seed]
+
+        def rich(loc: Loc) -> Markup:
+            return self.rich(path, brief_id, loc)
+
+        words = sum(len(r.plain(self.names).split()) for (owner, _), r in
+                    self.graph.rich.items() if owner == brief_id)
+        meta = seed.meta
+        source = {
+            "title": (meta.title if meta and meta.title else brief.title),
+            "outlet": brief.source.outlet or (meta.outlet if meta else None) or "",
+            "url": brief.source.url or (meta.url if meta else None) or "",
+            "published": _date_view(brief.source.published or (meta.published if meta
+                                                               else None)),
+            "seed": seed.rel,
+        }
+        view = {
+            "id": brief_id,
+            "title": brief.title,
+            "dek": brief.dek,
+            "date": _date_view(brief.date),
+            "updated": _date_view(brief.updated),
+            "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+            "tags": [LinkView(urls.relative_url(path, urls.tag_path(t)), t, css="tag")
+                     for t in brief.tags],
+            "why_it_matters": rich(("why_it_matters",)),
+            "key_points": [self.rich(path, brief_id, ("key_points", i), inline=True)
+                           for i in range(len(brief.key_points))],
+            "what_happened": rich(("what_happened",)),
+            "context": rich(("context",)) if brief.context else None,
+            "perspectives": [{"actor": self.link(path, p.actor),
+                              "view": rich(("perspectives", i, "view"))}
+                             for i, p in enumerate(brief.perspectives)],
+            "quotes": [{"text": q.text, "speaker": self.link(path, q.speaker),
+                        "note": rich(("quotes", i, "note")) if q.note else None}
+                       for i, q in enumerate(brief.quotes)],
+            "timeline": [self.event_view(path, i, brief_id) for i in range(len(brief.timeline))],
+            "whats_next": rich(("whats_next",)) if brief.whats_next else None,
+            "relations": [{"from": self.link(path, r.from_), "to": self.link(path, r.to),
+                           "label": r.label} for r in brief.relations],
+            "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
+            "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
+            "related": [self.card(path, b) for b in self.graph.related[brief_id]],
+            "updates": [{"date": _date_view(u.date),
+                         "note": rich(("updates", i, "note"))}
+                        for i, u in sorted(enumerate(brief.updates),
+                                           key=lambda iu: (-iu[1].date.toordinal(), iu[0]))],
+            "source": source,
+        }
+        return self.render("brief.md.j2", path, brief=view)
+
+    def actor_page(self, actor_id: str) -> tuple[str, str]:
+        actor = self.content.actors[actor_id].model
+        path = urls.page_path(Kind.ACTOR, actor_id)
+        fields = dict(actor_rich_fields(actor))
+        view = {
+            "id": actor_id,
+            "name": actor.name,
+            "kind": actor.kind,
+            "role": actor.role or "",
+            "as_of": _date_view(actor.as_of),
+            "affiliation": self.link(path, actor.affiliation)
+            if actor.affiliation in self.names else None,
+            "members": [self.link(path, m) for m in actor.members if m in self.names],
+            "member_of": [self.link(path, o) for o in self.graph.member_of.get(actor_id, ())],
+            "affiliated": [self.link(path, o) for o in self.graph.affiliated.get(actor_id, ())],
+            "aliases": [a for a in actor.aliases if a != actor.name],
+            "summary": self.rich(path, actor_id, ("summary",)),
+            "description": self.tooltips[actor_id],
+            "profile": self.rich(path, actor_id, ("profile",)) if ("profile",) in fields
+            else None,
+            "links": [{"label": label, "url": url} for label, url in actor.links.items()],
+            "appears_in": [self.card(path, b) for b in self.graph.appears_in.get(actor_id, ())],
+            "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
+            "events": [self.event_view(path, e.index, e.brief) for e in self.graph.events
+                       if actor_id in e.actors],
+        }
+        return self.render("actor.md.j2", path, actor=view)
+
+    def term_page(self, term_id: str) -> tuple[str, str]:
+        term = self.content.terms[term_id].model
+        path = urls.page_path(Kind.TERM, term_id)
+        fields = dict(term_rich_fields(term))
+        view = {
+            "id": term_id,
+            "term": term.term,
+            "definition": term.definition,
+            "aliases": [a for a in term.aliases if a != term.term],
+            "explanation": self.rich(path, term_id, ("explanation",))
+            if ("explanation",) in fields else None,
+            "used_by": [self.link(path, a) for a in term.used_by if a in self.names],
+            "related": [self.link(path, r) for r in term.related if r in self.names],
+            "used_in": [self.card(path, b) for b in self.graph.appears_in.get(term_id, ())],
+        }
+        return self.render("term.md.j2", path, term=view)
+
+
+def _sort_text(text: str) -> str:
+    return text.lstrip("\"'“‘«(").casefold()
+
+
+def _date_view(value: dt.date | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"iso": value.isoformat(), "display": f"{value.day} {MONTHS[value.month]} {value.year}"}
+
+
+def render_pages(graph: Graph, root: Path, config: SiteConfig) -> dict[str, str]:
+    """All Markdown pages of the site, keyed by docs-relative path."""
+    renderer = Renderer(graph, environment(root), config)
+    pages: dict[str, str] = {}
+    for path, text in renderer.pages():
+        if path in pages:  # pragma: no cover - urls.py makes paths unique
+            raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))
+        pages[path] = text
+    return pages

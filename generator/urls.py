@@ -1,0 +1,105 @@
+"""Ids, page paths and links: the one place that knows where every page lives."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from enum import StrEnum
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+MAX_ID_LENGTH = 64
+
+RESERVED_IDS = frozenset(
+    {"index", "briefs", "actors", "glossary", "timeline", "tags", "search", "assets", "feed", "404"}
+    | {"con", "nul", "aux", "prn"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+
+ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
+
+
+class Kind(StrEnum):
+    BRIEF = "brief"
+    ACTOR = "actor"
+    TERM = "term"
+
+
+SECTION = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "glossary"}
+
+# Site sections, as docs-relative Markdown paths.
+HOME = "index.md"
+BRIEFS_INDEX = "briefs/index.md"
+ACTORS_INDEX = "actors/index.md"
+GLOSSARY_INDEX = "glossary/index.md"
+TAGS_INDEX = "tags/index.md"
+TIMELINE = "timeline/index.md"
+GUIDE = "contribute/index.md"
+FEED = "feed.xml"
+
+
+def id_problem(entity_id: str) -> tuple[str, str] | None:
+    """(code, message) when `entity_id` cannot be an id, else None."""
+    if len(entity_id) > MAX_ID_LENGTH:
+        return "bad-id", f"id '{entity_id}' is longer than {MAX_ID_LENGTH} characters"
+    if not ID_RE.match(entity_id):
+        return ("bad-id", f"id '{entity_id}' must be lowercase letters and digits "
+                          "separated by single hyphens")
+    if entity_id in RESERVED_IDS:
+        return "reserved-id", f"id '{entity_id}' is reserved (a site section or device name)"
+    return None
+
+
+def fold_id(name: str) -> str:
+    """The form two file names share when they would collide on some file system."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def page_path(kind: Kind, entity_id: str) -> str:
+    return f"{SECTION[kind]}/{entity_id}.md"
+
+
+def tag_path(tag: str) -> str:
+    return f"tags/{tag}.md"
+
+
+def page_url(path: str) -> str:
+    """The directory URL MkDocs gives a Markdown page (use_directory_urls), relative to the root."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def relative_url(from_page: str, to: str, anchor: str = "") -> str:
+    """A link from page `from_page` to page or file `to` (both docs-relative paths)."""
+    rel = posixpath.relpath(page_url(to) or ".", page_url(from_page) or ".")
+    if to.endswith(".md"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def relative_md(from_page: str, to: str) -> str:
+    """A Markdown link target (MkDocs checks and rewrites these) from one page file to another."""
+    return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
+
+
+def link_scheme_problem(url: str, schemes: tuple[str, ...] = ALLOWED_LINK_SCHEMES) -> str | None:
+    """Why `url` may not be used as a link target, or None when it may."""
+    if not url or _URL_FORBIDDEN.search(url):
+        return "a URL must not be empty or hold spaces, quotes, backslashes or control characters"
+    match = _SCHEME_RE.match(url)
+    if match is None or match.group(1).lower() not in schemes:
+        return f"only {', '.join(s + ':' for s in schemes)} URLs are allowed"
+    if match.group(1).lower() in ("http", "https") and not re.match(r"^https?://[^/?#]+", url,
+                                                                    re.IGNORECASE):
+        return "an http(s) URL needs a host"
+    return None

@@ -1,0 +1,154 @@
+"""Writing output folders: only changed files, stale files removed, the folder swapped atomically.
+
+A new tree is staged beside the target (unchanged files hard-linked, so they keep their
+modification times), then swapped in with two renames. A failure at any point removes the
+staging folder and leaves the target exactly as it was; a run killed between the two
+renames is repaired by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import EnvironmentProblem
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def _staging(target: Path, tag: str) -> Path:
+    return target.parent / f".{target.name}.{tag}-{os.getpid()}"
+
+
+def recover(target: Path) -> None:
+    """Undo what an interrupted swap left: restore the old folder, drop staging folders."""
+    if not target.parent.is_dir():
+        return
+    leftovers = sorted(target.parent.glob(f".{target.name}.*-*"))
+    olds = [p for p in leftovers if p.name.startswith(f".{target.name}.old-")]
+    if not target.exists() and olds:
+        olds[-1].rename(target)
+        olds = olds[:-1]
+    for path in leftovers:
+        if path.exists() and path != target:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def existing_files(target: Path) -> dict[str, Path]:
+    if not target.is_dir():
+        return {}
+    found = {}
+    for path in sorted(target.rglob("*")):
+        if path.is_file() or path.is_symlink():
+            found[path.relative_to(target).as_posix()] = path
+    return found
+
+
+def plan(target: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """What writing `files` to `target` would change."""
+    current = existing_files(target)
+    report = WriteReport()
+    for rel in sorted(files):
+        path = current.get(rel)
+        if path is not None and not path.is_symlink() and _same(path, files[rel]):
+            report.unchanged += 1
+        else:
+            report.written.append(rel)
+    report.removed = sorted(set(current) - set(files))
+    return report
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def write_tree(target: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Make `target` hold exactly `files`; writes nothing when it already does."""
+    for rel in files:
+        _check_rel(rel)
+    recover(target)
+    report = plan(target, files)
+    if not report.changed:
+        return report
+    changed = set(report.written)
+
+    def stage(staging: Path) -> None:
+        for rel in sorted(files):
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            old = target / rel
+            if rel not in changed:
+                try:
+                    os.link(old, dest)
+                    continue
+                except OSError:
+                    pass
+            dest.write_bytes(files[rel])
+
+    swap_in(target, stage)
+    return report
+
+
+def swap_in(target: Path, stage: Callable[[Path], None]) -> None:
+    """Build a new `target` with `stage(folder)`, then replace `target` with it."""
+    with staged_folder(target) as staging:
+        stage(staging)
+
+
+def _environment(exc: OSError, target: Path) -> EnvironmentProblem:
+    reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
+              errno.EROFS: "the file system is read-only",
+              errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno or 0,
+                                                             exc.strerror or str(exc))
+    return EnvironmentProblem(f"cannot write {target.name}/: {reason}; "
+                              "the previous output was left as it was")
+
+
+def _check_rel(rel: str) -> None:
+    parts = rel.split("/")
+    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+
+
+@contextlib.contextmanager
+def staged_folder(target: Path) -> Iterator[Path]:
+    """A fresh empty folder beside `target` that replaces it when the block succeeds.
+
+    When the block raises, the staging folder is removed and `target` is untouched; an
+    OSError (disk full, permissions) becomes an EnvironmentProblem saying so.
+    """
+    recover(target)
+    staging = _staging(target, "new")
+    old = _staging(target, "old")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        yield staging
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+    except BaseException as exc:
+        if not target.exists() and old.exists():
+            old.rename(target)
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _environment(exc, target) from exc
+        raise
+    shutil.rmtree(old, ignore_errors=True)
