@@ -22,8 +22,19 @@ from .diagnostics import Diagnostic
 from .link import Graph, actor_rich_fields, term_rich_fields
 from .load import Loc
 from .models import MONTHS, Brief
-from .text import LinkTarget, Rich, anchor, html_text, md_plain, render_rich
-from .urls import Kind
+from . import structured
+from .diagrams import Diagram, flowchart, unique_edges
+from .text import (
+    LinkTarget,
+    Rich,
+    anchor,
+    html_text,
+    json_for_html,
+    md_plain,
+    render_rich,
+    yaml_string,
+)
+from .urls import Kind, SiteConfig
 
 TEMPLATES_DIR = "site_templates"
 PAGE_TEMPLATES = "pages"
@@ -31,12 +42,6 @@ ASSETS_DIR = "assets"
 WORDS_PER_MINUTE = 220
 KIND_HEADINGS = {"person": "People", "country": "Countries", "organization": "Organizations",
                  "group": "Groups", "place": "Places"}
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    site_name: str
-    site_url: str  # absolute, ends with "/", or "" when unknown
 
 
 @dataclass(frozen=True)
@@ -126,13 +131,25 @@ class Renderer:
         rich = self.graph.rich[(owner, loc)]
         return render_rich(rich, self.targets(from_page, rich), inline=inline)
 
-    def section_url(self, from_page: str, to: str) -> str:
-        return urls.relative_url(from_page, to)
+    def diagram(self, from_page: str, edges: list[Any], title: str) -> dict[str, Any] | None:
+        drawn: Diagram | None = flowchart(
+            edges, self.names.__getitem__,
+            lambda actor: urls.relative_url(from_page, self.page_of(actor)), title)
+        if drawn is None:
+            return None
+        return {"source": drawn.source, "omitted": drawn.omitted, "title": title,
+                "edges": [{"from": self.link(from_page, e.source), "label": e.label,
+                           "to": self.link(from_page, e.target)} for e in drawn.edges]}
 
-    def render(self, template: str, path: str, **context: Any) -> tuple[str, str]:
+    def render(self, template: str, path: str, *, jsonld: dict[str, Any] | None = None,
+               **context: Any) -> tuple[str, str]:
+        structured_data = jsonld or structured.page_jsonld(
+            self.config, path, str(context.get("title", self.config.site_name)),
+            str(context.get("description", "")))
         try:
             text = self.env.get_template(template).render(
-                page_path=path, site=self.config, nav=self.nav(path), **context)
+                page_path=path, site=self.config, nav=self.nav(path),
+                jsonld=yaml_string(json_for_html(structured_data)), **context)
         except jinja2.TemplateError as exc:
             line = getattr(exc, "lineno", None) or 1
             rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{template}"
@@ -196,7 +213,9 @@ class Renderer:
                 "summary": self.rich(path, actor_id, ("summary",), inline=True),
             })
         ordered = [(KIND_HEADINGS[k], groups[k]) for k in KIND_HEADINGS if groups.get(k)]
-        return [self.render("actors_index.md.j2", path, groups=ordered)]
+        diagram = self.diagram(path, unique_edges(self.graph.edges),
+                               "Relations between all actors")
+        return [self.render("actors_index.md.j2", path, groups=ordered, diagram=diagram)]
 
     def glossary_index(self) -> list[tuple[str, str]]:
         path = urls.GLOSSARY_INDEX
@@ -209,7 +228,8 @@ class Renderer:
                                     "definition": term.model.definition})
         groups = [{"letter": k, "anchor": k.lower(), "terms": v}
                   for k, v in sorted(letters.items(), key=lambda kv: (kv[0] == "Other", kv[0]))]
-        return [self.render("glossary_index.md.j2", path, letters=groups)]
+        return [self.render("glossary_index.md.j2", path, letters=groups,
+                            jsonld=structured.glossary_jsonld(self.graph, self.config))]
 
     def tags_pages(self) -> list[tuple[str, str]]:
         pages = []
@@ -288,8 +308,9 @@ class Renderer:
                        for i, q in enumerate(brief.quotes)],
             "timeline": [self.event_view(path, i, brief_id) for i in range(len(brief.timeline))],
             "whats_next": rich(("whats_next",)) if brief.whats_next else None,
-            "relations": [{"from": self.link(path, r.from_), "to": self.link(path, r.to),
-                           "label": r.label} for r in brief.relations],
+            "diagram": self.diagram(path, unique_edges(
+                e for e in self.graph.edges if e.brief == brief_id),
+                "Relations between the actors of this brief"),
             "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
             "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
             "related": [self.card(path, b) for b in self.graph.related[brief_id]],
@@ -299,7 +320,8 @@ class Renderer:
                                            key=lambda iu: (-iu[1].date.toordinal(), iu[0]))],
             "source": source,
         }
-        return self.render("brief.md.j2", path, brief=view)
+        return self.render("brief.md.j2", path, brief=view,
+                           jsonld=structured.brief_jsonld(self.graph, self.config, brief_id))
 
     def actor_page(self, actor_id: str) -> tuple[str, str]:
         actor = self.content.actors[actor_id].model
@@ -326,8 +348,12 @@ class Renderer:
             "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
             "events": [self.event_view(path, e.index, e.brief) for e in self.graph.events
                        if actor_id in e.actors],
+            "diagram": self.diagram(path, unique_edges(
+                e for e in self.graph.edges if actor_id in (e.source, e.target)),
+                f"Connections of {actor.name}"),
         }
-        return self.render("actor.md.j2", path, actor=view)
+        return self.render("actor.md.j2", path, actor=view, jsonld=structured.actor_jsonld(
+            self.graph, self.config, actor_id, self.tooltips[actor_id]))
 
     def term_page(self, term_id: str) -> tuple[str, str]:
         term = self.content.terms[term_id].model
@@ -344,7 +370,8 @@ class Renderer:
             "related": [self.link(path, r) for r in term.related if r in self.names],
             "used_in": [self.card(path, b) for b in self.graph.appears_in.get(term_id, ())],
         }
-        return self.render("term.md.j2", path, term=view)
+        return self.render("term.md.j2", path, term=view,
+                           jsonld=structured.term_jsonld(self.graph, self.config, term_id))
 
 
 def _sort_text(text: str) -> str:
@@ -360,7 +387,7 @@ def _date_view(value: dt.date | None) -> dict[str, str] | None:
 def render_pages(graph: Graph, root: Path, config: SiteConfig) -> dict[str, str]:
     """All Markdown pages of the site, keyed by docs-relative path."""
     renderer = Renderer(graph, environment(root), config)
-    pages: dict[str, str] = {}
+    pages: dict[str, str] = {urls.FEED: structured.atom_feed(graph, config, renderer.names)}
     for path, text in renderer.pages():
         if path in pages:  # pragma: no cover - urls.py makes paths unique
             raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))

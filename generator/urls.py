@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass
 from enum import StrEnum
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -21,6 +22,14 @@ RESERVED_IDS = frozenset(
 ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What the generator needs to know about the site as a whole."""
+
+    site_name: str
+    site_url: str  # absolute and ending with "/", or "" when unknown
 
 
 class Kind(StrEnum):

@@ -1,0 +1,163 @@
+"""Machine readers: JSON-LD for every page and the Atom feed of briefs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from . import urls
+from .link import Graph
+from .urls import Kind, SiteConfig
+
+SCHEMA_TYPES = {"person": "Person", "country": "Country", "organization": "Organization",
+                "group": "Organization", "place": "Place"}
+MAX_FEED_ENTRIES = 50
+
+
+def absolute(config: SiteConfig, path: str) -> str:
+    return config.site_url + urls.page_url(path)
+
+
+def entity_ref(graph: Graph, config: SiteConfig, entity_id: str) -> dict[str, Any]:
+    kind = graph.kind_of(entity_id)
+    c = graph.content
+    if kind is Kind.ACTOR:
+        schema_type = SCHEMA_TYPES[c.actors[entity_id].model.kind]
+    elif kind is Kind.TERM:
+        schema_type = "DefinedTerm"
+    else:
+        schema_type = "BackgroundNewsArticle"
+    return {"@type": schema_type, "@id": absolute(config, urls.page_path(kind, entity_id)),
+            "name": graph.name_of(entity_id)}
+
+
+def brief_jsonld(graph: Graph, config: SiteConfig, brief_id: str) -> dict[str, Any]:
+    brief = graph.content.briefs[brief_id].model
+    seed = graph.content.seeds.get(brief.source.seed)
+    meta = seed.meta if seed else None
+    based_on: dict[str, Any] = {"@type": "NewsArticle",
+                                "headline": meta.title if meta and meta.title else brief.title}
+    url = brief.source.url or (meta.url if meta else None)
+    if url:
+        based_on["url"] = url
+    published = brief.source.published or (meta.published if meta else None)
+    if published:
+        based_on["datePublished"] = published.isoformat()
+    outlet = brief.source.outlet or (meta.outlet if meta else None)
+    if outlet:
+        based_on["publisher"] = {"@type": "Organization", "name": outlet}
+    about = list(dict.fromkeys([*brief.actors, *(p.actor for p in brief.perspectives)]))
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BackgroundNewsArticle",
+        "@id": absolute(config, urls.page_path(Kind.BRIEF, brief_id)),
+        "url": absolute(config, urls.page_path(Kind.BRIEF, brief_id)),
+        "headline": brief.title,
+        "description": brief.dek,
+        "datePublished": brief.date.isoformat(),
+        "dateModified": (brief.updated or brief.date).isoformat(),
+        "keywords": list(brief.tags),
+        "about": [entity_ref(graph, config, a) for a in about if a in graph.content.actors],
+        "mentions": [entity_ref(graph, config, e) for e in
+                     (*graph.brief_actors[brief_id], *graph.brief_terms[brief_id])],
+        "isBasedOn": based_on,
+        "publisher": {"@type": "Organization", "name": config.site_name,
+                      "url": config.site_url or None},
+    }
+    return _drop_none(data)
+
+
+def actor_jsonld(graph: Graph, config: SiteConfig, actor_id: str, description: str
+                 ) -> dict[str, Any]:
+    actor = graph.content.actors[actor_id].model
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        **entity_ref(graph, config, actor_id),
+        "url": absolute(config, urls.page_path(Kind.ACTOR, actor_id)),
+        "description": description,
+        "alternateName": [a for a in actor.aliases if a != actor.name] or None,
+        "sameAs": list(actor.links.values()) or None,
+    }
+    if actor.kind == "person":
+        data["jobTitle"] = actor.role
+        if actor.affiliation in graph.content.actors:
+            data["affiliation"] = entity_ref(graph, config, actor.affiliation)
+    elif actor.members:
+        data["member"] = [entity_ref(graph, config, m) for m in actor.members
+                          if m in graph.content.actors]
+    return _drop_none(data)
+
+
+def term_jsonld(graph: Graph, config: SiteConfig, term_id: str) -> dict[str, Any]:
+    term = graph.content.terms[term_id].model
+    return _drop_none({
+        "@context": "https://schema.org",
+        **entity_ref(graph, config, term_id),
+        "url": absolute(config, urls.page_path(Kind.TERM, term_id)),
+        "description": term.definition,
+        "alternateName": [a for a in term.aliases if a != term.term] or None,
+        "inDefinedTermSet": {"@type": "DefinedTermSet", "name": f"{config.site_name} glossary",
+                             "@id": absolute(config, urls.GLOSSARY_INDEX)},
+    })
+
+
+def page_jsonld(config: SiteConfig, path: str, name: str, description: str,
+                schema_type: str = "WebPage") -> dict[str, Any]:
+    return {"@context": "https://schema.org", "@type": schema_type, "name": name,
+            "description": description, "url": absolute(config, path)}
+
+
+def glossary_jsonld(graph: Graph, config: SiteConfig) -> dict[str, Any]:
+    return {"@context": "https://schema.org", "@type": "DefinedTermSet",
+            "@id": absolute(config, urls.GLOSSARY_INDEX),
+            "name": f"{config.site_name} glossary",
+            "hasDefinedTerm": [entity_ref(graph, config, t) for t in sorted(graph.content.terms)]}
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and v != []}
+
+
+# ---------------------------------------------------------------- Atom feed
+
+
+def atom_feed(graph: Graph, config: SiteConfig, names: dict[str, str]) -> str:
+    """The newest briefs as Atom 1.0; timestamps come from the content, never the clock."""
+    briefs = graph.content.briefs
+    ids = graph.briefs_by_date[:MAX_FEED_ENTRIES]
+    feed_updated = max((_stamp(briefs[b].model.updated or briefs[b].model.date) for b in ids),
+                       default=_stamp(dt.date(1970, 1, 1)))
+    home = config.site_url or "./"
+    out = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<feed xmlns="http://www.w3.org/2005/Atom">',
+           f"  <title>{escape(config.site_name)}</title>",
+           f"  <id>{escape(home)}</id>",
+           f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(home)}/>",
+           f"  <link rel=\"self\" href={quoteattr(config.site_url + urls.FEED)}/>",
+           f"  <updated>{feed_updated}</updated>"]
+    for brief_id in ids:
+        brief = briefs[brief_id].model
+        url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
+        updates = "".join(f"<li><time>{u.date.isoformat()}</time> "
+                          f"{escape(u.note.plain(names))}</li>"
+                          for u in sorted(brief.updates, key=lambda u: u.date, reverse=True))
+        content = f"<p>{escape(brief.dek)}</p>" + (f"<h2>Updates</h2><ul>{updates}</ul>"
+                                                    if updates else "")
+        out += ["  <entry>",
+                f"    <title>{escape(brief.title)}</title>",
+                f"    <id>{escape(url)}</id>",
+                f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+                f"    <published>{_stamp(brief.date)}</published>",
+                f"    <updated>{_stamp(brief.updated or brief.date)}</updated>",
+                f"    <author><name>{escape(config.site_name)}</name></author>",
+                f"    <summary>{escape(brief.dek)}</summary>",
+                f"    <content type=\"html\">{escape(content)}</content>"]
+        out += [f"    <category term={quoteattr(tag)}/>" for tag in brief.tags]
+        out.append("  </entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
