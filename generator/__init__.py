@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .diagnostics import BriefsError, Diagnostic, DiagnosticsError, EnvironmentProblem
 from .pipeline import check, generate, generate_files
-from .render import SiteConfig
+from .urls import SiteConfig
 
 __all__ = [
     "BriefsError",

@@ -8,7 +8,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, DiagnosticsError
 from .inventory import discover
 from .link import Graph, link
-from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, SiteConfig, render_pages
+from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, render_pages
+from .urls import SiteConfig
 from .write import WriteReport, write_tree
 
 DOCS_DIR = "docs"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 _QUOTES = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "“": "'", "”": "'", "„": "'", "‟": "'", "″": "'", "«": "'", "»": "'", '"': "'",
     "–": "-", "—": "-", "‒": "-", "―": "-", "‐": "-", "‑": "-", "−": "-",
     "…": "...",
     "\u00a0": " ", "\u202f": " ", "\u2009": " ",
@@ -18,7 +18,11 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\s*\.\s*\.|…)\s*")
 
 
 def normalise(text: str) -> str:
-    """Fold quotes, apostrophes, dashes, ellipses and white space to one spelling each."""
+    """Fold quotes, apostrophes, dashes, ellipses and white space to one spelling each.
+
+    Single and double quote marks fold together: a quote within a quote switches between
+    them, and an editor copying a passage should not have to match the outlet's choice.
+    """
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
 
 
@@ -32,7 +36,7 @@ def verify_quote(quote: str, article: str) -> Verdict:
     """A quote occurs when its parts (split at ellipses) occur in the article in order."""
     haystack = normalise(article)
     parts = [normalise(p) for p in _ELLIPSIS.split(quote.translate(_QUOTES))]
-    parts = [p.strip(" '\"") if i in (0, len(parts) - 1) else p for i, p in enumerate(parts)]
+    parts = [p.strip(" '") if i in (0, len(parts) - 1) else p for i, p in enumerate(parts)]
     position = 0
     for part in parts:
         if not part:

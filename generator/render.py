@@ -17,13 +17,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import urls
+from . import structured, urls
 from .diagnostics import Diagnostic
+from .diagrams import Diagram, flowchart, unique_edges
 from .link import Graph, actor_rich_fields, term_rich_fields
 from .load import Loc
 from .models import MONTHS, Brief
-from . import structured
-from .diagrams import Diagram, flowchart, unique_edges
 from .text import (
     LinkTarget,
     Rich,

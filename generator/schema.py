@@ -1,78 +1,299 @@
-"""JSON Schemas (draft-07) and field tables, generated from the content models."""
+"""JSON Schemas (draft-07, for editors) and the guide's field tables, both from the content models.
+
+The schemas describe what the validator accepts, never more: every scalar is text (a YAML
+editor may read `2022` or `1984` as a number, so those stay allowed where the text would be
+valid), an empty value means "absent" (optional fields accept null), unknown keys are refused.
+Reference fields offer the project's existing ids as `examples` (autocompletion, not a rule:
+a schema that lags behind the content never rejects a valid new id).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from annotated_types import MaxLen
+from pydantic import BaseModel, WithJsonSchema
 
+from . import models
+from .inventory import BRIEFS_DIR, SEEDS_DIR, discover
+from .load import LoadError, load_document
 from .models import MODELS
+from .urls import ID_PATTERN, MAX_ID_LENGTH, Kind
 
 SCHEMA_DIR = "schemas"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 TITLES = {"brief": "Brief", "actor": "Actor profile", "term": "Glossary term",
           "seed": "Seed article metadata"}
+# Which content files each schema describes (globs relative to the project root).
+FILE_GLOBS = {"brief": f"{BRIEFS_DIR}/*.yaml", "actor": f"{BRIEFS_DIR}/actors/*.yaml",
+              "term": f"{BRIEFS_DIR}/glossary/*.yaml", "seed": f"{SEEDS_DIR}/*.yaml"}
 
-
-def json_schema(kind: str, ids: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """The draft-07 schema of one content kind; `ids` lists existing ids for reference fields."""
-    model = MODELS[kind]
-    schema = model.model_json_schema(ref_template="#/definitions/{model}", by_alias=True,
-                                     mode="validation")
-    definitions = schema.pop("$defs", {})
-    if ids:
-        _list_ids({model.__name__: schema, **definitions}, ids)
-    out: dict[str, Any] = {"$schema": DRAFT_07, **schema, "title": TITLES[kind]}
-    if definitions:
-        out["definitions"] = definitions
-    _tidy(out)
-    return out
-
-
-def _tidy(node: Any) -> None:
-    """Draft-07 has no `anyOf [X, null]` need here: optional fields are simply not required."""
-    if isinstance(node, dict):
-        any_of = node.get("anyOf")
-        if isinstance(any_of, list):
-            kept = [s for s in any_of if s != {"type": "null"}]
-            if len(kept) == 1 and len(kept) != len(any_of):
-                node.pop("anyOf")
-                node.update(kept[0])
-        node.pop("default", None) if node.get("default") is None else None
-        for value in node.values():
-            _tidy(value)
-    elif isinstance(node, list):
-        for value in node:
-            _tidy(value)
-
-
-# Reference fields whose values must be ids of one kind.
-_REF_FIELDS = {
+# Reference fields: (model, key) -> the kind of id they take ("any": brief, actor or term).
+REF_FIELDS = {
+    ("Source", "seed"): "seed", ("Brief", "tags"): "tag",
     ("Perspective", "actor"): "actor", ("Quote", "speaker"): "actor",
     ("Relation", "from"): "actor", ("Relation", "to"): "actor",
     ("TimelineEvent", "actors"): "actor", ("Brief", "actors"): "actor",
     ("Brief", "terms"): "term", ("Actor", "affiliation"): "actor",
     ("Actor", "members"): "actor", ("Term", "used_by"): "actor", ("Term", "related"): "any",
-    ("Source", "seed"): "seed",
 }
 
 
-def _list_ids(blocks: dict[str, dict[str, Any]], ids: dict[str, list[str]]) -> None:
-    """Offer the existing ids as examples (editors autocomplete them)."""
-    every = sorted({i for k in ("brief", "actor", "term") for i in ids.get(k, [])})
-    for (model, field_name), kind in _REF_FIELDS.items():
-        prop = blocks.get(model, {}).get("properties", {}).get(field_name)
-        choices = every if kind == "any" else sorted(ids.get(kind, []))
-        if prop is None or not choices:
+def schema_path(kind: str) -> str:
+    return f"{SCHEMA_DIR}/{kind}.schema.json"
+
+
+@dataclass
+class KnownIds:
+    """The ids a project holds, by kind, offered for completion in reference fields."""
+
+    by_kind: dict[str, list[str]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[str]:
+        if kind == "any":
+            return sorted({i for k in ("brief", "actor", "term") for i in self.by_kind.get(k, [])})
+        return sorted(self.by_kind.get(kind, []))
+
+
+def known_ids(root: Path) -> KnownIds:
+    """Ids from file names (valid content or not) and the tags the briefs already use."""
+    inventory = discover(root)
+    ids = KnownIds({kind.value: [] for kind in Kind})
+    tags: set[str] = set()
+    for file in inventory.files:
+        ids.by_kind[file.kind.value].append(file.id)
+        if file.kind is Kind.BRIEF:
+            tags.update(_tags_of(root / file.rel, file.rel))
+    ids.by_kind["seed"] = sorted(inventory.seeds)
+    ids.by_kind["tag"] = sorted(tags)
+    return ids
+
+
+def _tags_of(path: Path, rel: str) -> list[str]:
+    try:
+        tags = load_document(path, rel).data.get("tags")
+    except LoadError:
+        return []
+    if not isinstance(tags, list):
+        return []
+    return [t for t in tags if isinstance(t, str) and _is_id(t)]
+
+
+def _is_id(value: str) -> bool:
+    from .urls import ID_RE
+
+    return len(value) <= MAX_ID_LENGTH and ID_RE.match(value) is not None
+
+
+# ---------------------------------------------------------------- schema generation
+
+
+def json_schema(kind: str, ids: KnownIds | None = None) -> dict[str, Any]:
+    """The draft-07 schema of one content kind."""
+    model = MODELS[kind]
+    schema = model.model_json_schema(ref_template="#/definitions/{model}", by_alias=True,
+                                     mode="validation")
+    definitions: dict[str, Any] = schema.pop("$defs", {})
+    blocks = {model.__name__: schema, **definitions}
+    for name, cls in _models_in(model).items():
+        _fix_block(blocks[name], cls)
+    _widen_scalars(blocks)
+    _offer_ids(blocks, definitions, ids or KnownIds())
+    out: dict[str, Any] = {"$schema": DRAFT_07, **schema, "title": TITLES[kind]}
+    out["$comment"] = ("Generated by `briefs schema` from generator/models.py; do not edit. "
+                       "An empty value (`key:`) means the field is absent.")
+    if definitions:
+        out["definitions"] = definitions
+    return out
+
+
+def _models_in(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """`model` and every model its fields hold, by class name."""
+    found = {model.__name__: model}
+    for info in model.model_fields.values():
+        for inner in _model_args(info.annotation):
+            found.update(_models_in(inner))
+    return found
+
+
+def _model_args(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _model_args(arg)]
+
+
+def _fix_block(block: dict[str, Any], cls: type[BaseModel]) -> None:
+    """Per field: one type list instead of anyOf-null, length caps, null when optional."""
+    props: dict[str, Any] = block["properties"]
+    required = set(block.get("required", []))
+    for name, info in cls.model_fields.items():
+        key = info.alias or name
+        prop = _drop_null_branch(props[key])
+        prop.pop("title", None)
+        if prop.get("default", 0) is None:
+            prop.pop("default")
+        max_len = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+        if max_len is not None and prop.get("type") == "string":
+            prop.setdefault("maxLength", max_len)
+        if "$ref" in prop and len(prop) > 1:  # draft-07 ignores the siblings of $ref
+            prop = {"allOf": [{"$ref": prop.pop("$ref")}], **prop}
+        if key not in required:
+            prop = _nullable(prop)
+        props[key] = prop
+
+
+def _drop_null_branch(prop: dict[str, Any]) -> dict[str, Any]:
+    branches = prop.get("anyOf")
+    if not isinstance(branches, list):
+        return prop
+    kept = [b for b in branches if b != {"type": "null"}]
+    if len(kept) != 1 or len(kept) == len(branches):
+        return prop
+    rest = {k: v for k, v in prop.items() if k != "anyOf"}
+    return {**kept[0], **rest}
+
+
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    kind = prop.get("type")
+    if isinstance(kind, str):
+        return {**prop, "type": [kind, "null"]}
+    if isinstance(kind, list):
+        return {**prop, "type": [*kind, "null"]}
+    return {"anyOf": [prop, {"type": "null"}]}
+
+
+def _kind_schema(annotated: Any) -> dict[str, Any]:
+    """The JSON Schema a field kind of models.py declares (its WithJsonSchema)."""
+    for extra in typing.get_args(annotated)[1:]:
+        if isinstance(extra, WithJsonSchema) and extra.json_schema is not None:
+            return dict(extra.json_schema)
+    raise LookupError(annotated)  # pragma: no cover - models.py changed shape
+
+
+_TEXT_PATTERNS = {None, _kind_schema(models.Plain).get("pattern")}
+_PARTIAL_DATE_PATTERN = _kind_schema(models.PartialDateField)["pattern"]
+
+
+def _widen_scalars(node: Any) -> None:
+    """Allow the numbers a YAML 1.2 editor sees where the loader reads the same digits as text."""
+    if isinstance(node, list):
+        for item in node:
+            _widen_scalars(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" or (isinstance(node.get("type"), list)
+                                        and node["type"][0] == "string"):
+        pattern = node.get("pattern")
+        extra: list[str] = []
+        if "enum" in node:
+            pass
+        elif pattern == ID_PATTERN:  # `007` is the id "007"
+            node["maxLength"] = MAX_ID_LENGTH
+            node["minimum"] = 0
+            extra = ["integer"]
+        elif pattern == _PARTIAL_DATE_PATTERN:  # a year on its own: `date: 2022`
+            node["minimum"], node["maximum"] = 0, 9999
+            extra = ["integer"]
+        elif pattern in _TEXT_PATTERNS and "format" not in node:  # `label: 1984`
+            extra = ["number"]
+        if extra:
+            kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
+            node["type"] = [kinds[0], *extra, *kinds[1:]]
+    if node.get("pattern", "").startswith("^[hH][tT][tT][pP]"):
+        _url(node)
+    for value in node.values():
+        _widen_scalars(value)
+
+
+# The validator's URL rule (urls.link_scheme_problem): http(s), a host, no spaces, quotes,
+# backslashes or control characters. "format: uri" would claim RFC 3986 (no non-ASCII).
+_URL_CHARS = "\\s<>\"'`\\\\\\x00-\\x1f\\x7f"
+URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^/?#{_URL_CHARS}]+[^{_URL_CHARS}]*$"
+
+
+def _url(node: dict[str, Any]) -> None:
+    node.pop("format", None)
+    node["pattern"] = URL_PATTERN
+
+
+# One definition per kind of id, so each list of existing ids is written once.
+_ID_DEFINITIONS = {"actor": "ActorId", "term": "TermId", "any": "EntityId", "seed": "SeedId",
+                   "tag": "Tag"}
+_ID_DESCRIPTIONS = {"actor": "Id of an actor (a file in briefs/actors/).",
+                    "term": "Id of a glossary term (a file in briefs/glossary/).",
+                    "any": "Id of a brief, actor or glossary term.",
+                    "seed": "Id of a seed article (a .txt file in seeds/).",
+                    "tag": "A topic tag: lowercase words joined by hyphens."}
+
+
+def _offer_ids(blocks: dict[str, dict[str, Any]], definitions: dict[str, Any],
+               ids: KnownIds) -> None:
+    """Point reference fields at an id definition that lists the existing ids as examples."""
+    for (model_name, key), kind in REF_FIELDS.items():
+        prop = blocks.get(model_name, {}).get("properties", {}).get(key)
+        if prop is None:
             continue
-        target = prop.get("items", prop) if prop.get("type") == "array" else prop
-        target["examples"] = choices
+        name = _ID_DEFINITIONS[kind]
+        if name not in definitions:
+            definition = {"description": _ID_DESCRIPTIONS[kind], "type": ["string", "integer"],
+                          "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH, "minimum": 0}
+            if ids.of(kind):
+                definition["examples"] = ids.of(kind)
+            definitions[name] = definition
+        ref = {"$ref": f"#/definitions/{name}"}
+        if "items" in prop:
+            prop["items"] = ref
+        else:
+            nullable = isinstance(prop.get("type"), list) and "null" in prop["type"]
+            keep = {k: prop[k] for k in ("description",) if k in prop}
+            prop.clear()
+            prop.update(keep)
+            prop["anyOf" if nullable else "allOf"] = (
+                [ref, {"type": "null"}] if nullable else [ref])
 
 
-def schema_text(kind: str, ids: dict[str, list[str]] | None = None) -> str:
+def schema_text(kind: str, ids: KnownIds | None = None) -> str:
     return json.dumps(json_schema(kind, ids), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def schema_files(root: Path) -> dict[str, str]:
+    """Every schema file of the project at `root`: relative path -> text."""
+    ids = known_ids(root)
+    return {schema_path(kind): schema_text(kind, ids) for kind in MODELS}
+
+
+def stale_schemas(root: Path) -> list[str]:
+    """Schema files that are missing or differ from what `briefs schema` would write."""
+    stale = []
+    for rel, text in schema_files(root).items():
+        path = root / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(rel)
+    return stale
+
+
+def write_schemas(root: Path) -> list[str]:
+    """Write the schema files that changed; returns their relative paths."""
+    changed = []
+    for rel, text in schema_files(root).items():
+        path = root / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f".{path.name}.{os.getpid()}")
+        staging.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(staging, path)  # readers see the old file or the new one, never half
+        changed.append(rel)
+    return changed
+
+
+# ---------------------------------------------------------------- field tables (the guide page)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, DiagnosticsError, EnvironmentProblem
-from .render import SiteConfig
+from .urls import SiteConfig
 from .write import staged_folder
 
 CONFIG_FILE = "mkdocs.yml"
@@ -65,8 +65,7 @@ def site_config(root: Path) -> SiteConfig:
         config = load_mkdocs_config(root)
     except EnvironmentProblem:
         return SiteConfig(DEFAULT_SITE_NAME, "")
-    url = config.site_url or ""
-    return SiteConfig(config.site_name, url if url.endswith("/") or not url else url + "/")
+    return SiteConfig.of(config.site_name, config.site_url)
 
 
 class _Collect(logging.Handler):

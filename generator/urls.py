@@ -31,6 +31,11 @@ class SiteConfig:
     site_name: str
     site_url: str  # absolute and ending with "/", or "" when unknown
 
+    @classmethod
+    def of(cls, site_name: str, site_url: str | None) -> SiteConfig:
+        url = site_url or ""
+        return cls(site_name, url if not url or url.endswith("/") else url + "/")
+
 
 class Kind(StrEnum):
     BRIEF = "brief"

@@ -1,0 +1,58 @@
+"""The `briefs` MkDocs plugin: plain `mkdocs build` and `mkdocs serve` generate docs/ first.
+
+A thin adapter over the pipeline: it calls generate(), reports diagnostics and watches the
+content folders when serving. No logic of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from . import site as _site
+from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
+from .inventory import BRIEFS_DIR, SEEDS_DIR
+from .pipeline import generate
+from .render import TEMPLATES_DIR
+from .urls import SiteConfig
+
+log = logging.getLogger("mkdocs.plugins.briefs")
+
+
+class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    def __init__(self) -> None:
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if _site.generated_by_caller():
+            return config
+        root = Path(config.config_file_path).parent
+        try:
+            report = generate(root, SiteConfig.of(config.site_name, config.site_url),
+                              Path(config.docs_dir))
+        except (DiagnosticsError, EnvironmentProblem) as exc:
+            text = (format_diagnostics(exc.diagnostics) if isinstance(exc, DiagnosticsError)
+                    else str(exc))
+            if self.serving:
+                log.error("content errors; still serving the last good pages:\n%s", text)
+                return config
+            raise PluginError(f"content errors:\n{text}") from exc
+        if report.changed:
+            log.info("briefs: %d file(s) written, %d removed", len(report.written),
+                     len(report.removed))
+        return config
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = Path(config.config_file_path).parent
+        for folder in (BRIEFS_DIR, SEEDS_DIR, TEMPLATES_DIR):
+            if (root / folder).is_dir():
+                server.watch(str(root / folder))
+        return server

@@ -1,0 +1,224 @@
+"""Unit tests, one block per stage: load, text, provenance, urls, link, write, cli."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from generator import cli, load
+from generator.link import link
+from generator.pipeline import check
+from generator.provenance import normalise, verify_quote
+from generator.text import LinkTarget, Mention, parse_rich, render_rich
+from generator.urls import id_problem, link_scheme_problem, relative_url
+from generator.write import write_tree
+
+Write = Callable[[Path, str, str | bytes], Path]
+
+
+@pytest.fixture(params=[True, False], ids=["c-loader", "python-loader"])
+def loader(request: pytest.FixtureRequest) -> Iterator[bool]:
+    load.use_c_loader(request.param)
+    yield request.param
+    load.use_c_loader(True)
+
+
+# ---------------------------------------------------------------- load
+
+
+def test_scalars_stay_as_typed(loader: bool) -> None:
+    doc = load.parse_document("a: NO\nb: 1.10\nc: 012\nd: 12:30\ne: 2024-01-01\nf: ~\n", "x.yaml")
+    assert doc.data == {"a": "NO", "b": "1.10", "c": "012", "d": "12:30", "e": "2024-01-01",
+                        "f": "~"}
+
+
+def test_positions_of_keys_and_values(loader: bool) -> None:
+    doc = load.parse_document("title: x\nlist:\n  - one\n  - two\n", "x.yaml")
+    assert doc.key_at(("list",)) == load.Position(2, 1)
+    assert doc.at(("list", 1)) == load.Position(4, 5)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("a: &x 1\nb: *x\n", "yaml-alias"),
+    ("a: !!binary aGk=\n", "yaml-tag"),
+    ("<<: {a: b}\n", "merge-key"),
+    ("a: 1\na: 2\n", "duplicate-key"),
+    ("? [a]\n: b\n", "non-string-key"),
+    ("- a\n", "not-a-mapping"),
+    ("a: 1\n---\nb: 2\n", "multiple-documents"),
+    ("", "empty-file"),
+    ("a:\n\t- b\n", "yaml-syntax"),
+])
+def test_rejected_yaml(loader: bool, text: str, code: str) -> None:
+    with pytest.raises(load.LoadError) as info:
+        load.parse_document(text, "x.yaml")
+    assert code in {d.code for d in info.value.diagnostics}
+
+
+def test_billion_laughs_is_refused_fast(loader: bool) -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
+    with pytest.raises(load.LoadError) as info:
+        load.parse_document("\n".join(lines) + "\n", "x.yaml")
+    assert info.value.diagnostics[0].code == "yaml-alias"
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_rich_subset_renders_and_escapes() -> None:
+    rich = parse_rich("Hi *em* **st** `c<d>` <b>raw</b> [[x|X]] [l](https://e.org/?a=1&b=2)\n\n- a\n- b")
+    html = render_rich(rich, {"x": LinkTarget("../x/", 'say "hi"', "Ex", "ref")})
+    assert "<em>em</em>" in html and "<strong>st</strong>" in html
+    assert "<code>c&lt;d&gt;</code>" in html and "&lt;b&gt;raw&lt;/b&gt;" in html
+    assert 'title="say &quot;hi&quot;"' in html and ">X</a>" in html
+    assert 'href="https://e.org/?a=1&amp;b=2"' in html
+    assert "<ul><li>a</li><li>b</li></ul>" in html
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x",
+                                 "vbscript:x", "/relative", "java\tscript:x", ""])
+def test_bad_link_schemes(url: str) -> None:
+    assert link_scheme_problem(url) is not None
+    assert parse_rich(f"[x]({url})").problems or not url.strip()
+
+
+def test_headings_and_extensions_stay_literal() -> None:
+    rich = parse_rich("# Not a heading\n\n!!! note\n\n{: onclick=x}")
+    html = render_rich(rich, {})
+    assert "<h1" not in html and "# Not a heading" in html and "{: onclick=x}" in html
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def test_quote_normalisation_and_elision() -> None:
+    article = "He said: “We oppose — strongly — the ‘collective West,'” and left…"
+    assert verify_quote('We oppose - strongly - the "collective West,"', article).found
+    assert verify_quote("We oppose ... the ‘collective West", article).found
+    assert not verify_quote("the collective West ... We oppose", article).found
+    verdict = verify_quote("We opose strongly", article)
+    assert not verdict.found and "oppose" in verdict.closest
+    assert normalise("a\u00a0 b…") == "a b..."
+
+
+# ---------------------------------------------------------------- urls
+
+
+def test_ids_and_relative_urls() -> None:
+    assert id_problem("xi-jinping") is None
+    assert id_problem("Xi")[0] == "bad-id"  # type: ignore[index]
+    assert id_problem("timeline")[0] == "reserved-id"  # type: ignore[index]
+    assert id_problem("com1")[0] == "reserved-id"  # type: ignore[index]
+    assert id_problem("a" * 65)[0] == "bad-id"  # type: ignore[index]
+    assert relative_url("briefs/x.md", "actors/y.md") == "../../actors/y/"
+    assert relative_url("index.md", "index.md") == "./"
+
+
+# ---------------------------------------------------------------- link
+
+
+def test_included_content_is_clean_and_quotes_verified(project: Path) -> None:
+    graph, problems = check(project)
+    assert problems == []
+    brief = graph.content.briefs["xi-lavrov-beijing-talks"]
+    assert len(brief.model.quotes) >= 5
+    assert "brics" in graph.appears_in and "xi-lavrov-beijing-talks" in graph.appears_in["brics"]
+
+
+MENTION_BRIEF = """\
+title: Mentions
+dek: A brief for testing mentions.
+date: 2024-04-09
+source:
+  seed: xi-lavrov-beijing-2024
+why_it_matters: |
+  Mr. Lavrov met Xi. Lavrov left; `Putin` and
+  [Putin](https://e.org) stay unlinked. Mr. Lavrovich is no alias.
+what_happened: Lavrov again, and Putin at last.
+key_points:
+  - Xi once more.
+"""
+
+
+def test_first_mention_only_and_longest_alias(project: Path, write: Write) -> None:
+    write(project, "briefs/mention-test.yaml", MENTION_BRIEF)
+    graph, problems = check(project)
+    assert problems == []
+    mentions = [(i.target, i.text) for (owner, _), rich in graph.rich.items()
+                if owner == "mention-test" for i in rich.inlines() if isinstance(i, Mention)]
+    assert mentions == [("sergei-lavrov", "Mr. Lavrov"), ("xi-jinping", "Xi"),
+                        ("vladimir-putin", "Putin")]
+
+
+def test_alias_claimed_twice(project: Path, write: Write) -> None:
+    write(project, "briefs/actors/zz-other.yaml",
+          "name: Other\nkind: person\naliases: [Lavrov]\nsummary: Someone else.\n")
+    _, problems = check(project)
+    dup = [p for p in problems if p.code == "duplicate-alias"]
+    assert len(dup) == 1 and "sergei-lavrov.yaml" in dup[0].message
+    assert dup[0].path == "briefs/actors/zz-other.yaml" and dup[0].line == 3
+
+
+def test_reference_cycles_render_once(project: Path, write: Write) -> None:
+    write(project, "briefs/glossary/cycle-a.yaml",
+          "term: Cycle A\ndefinition: One.\nrelated: [cycle-b]\nexplanation: See [[cycle-b]].\n")
+    write(project, "briefs/glossary/cycle-b.yaml",
+          "term: Cycle B\ndefinition: Two.\nrelated: [cycle-a]\nexplanation: See [[cycle-a]].\n")
+    graph, problems = check(project)
+    assert problems == []
+    assert link(graph.content)[1] == []
+
+
+# ---------------------------------------------------------------- write
+
+
+def test_write_tree_only_changes_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = write_tree(out, {"a.md": b"a", "b/c.md": b"c"})
+    assert first.written == ["a.md", "b/c.md"]
+    stamp = (out / "a.md").stat().st_mtime_ns
+    second = write_tree(out, {"a.md": b"a", "b/c.md": b"c2", "d.md": b"d"})
+    assert second.written == ["b/c.md", "d.md"] and second.removed == []
+    assert (out / "a.md").stat().st_mtime_ns == stamp
+    third = write_tree(out, {"a.md": b"a"})
+    assert third.removed == ["b/c.md", "d.md"] and not (out / "b").exists()
+    assert not write_tree(out, {"a.md": b"a"}).changed
+    assert not list(tmp_path.glob(".out.*"))
+    with pytest.raises(ValueError, match="outside"):
+        write_tree(out, {"../evil.md": b"x"})
+
+
+# ---------------------------------------------------------------- cli
+
+
+def test_check_is_silent_on_included_content(project: Path) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["--root", str(project), "check"]) == 0
+    assert out.getvalue() == ""
+
+
+def test_check_reports_all_problems_sorted(project: Path, write: Write) -> None:
+    write(project, "briefs/actors/bad-one.yaml", "name: X\nkind: persn\nsumary: x\n")
+    write(project, "briefs/notes.txt", "hello")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["--root", str(project), "check"]) == 1
+    lines = out.getvalue().splitlines()
+    assert lines == sorted(lines)
+    assert any("error[bad-value]" in line and "did you mean 'person'" in line for line in lines)
+    assert any("error[unknown-key]" in line and "did you mean 'summary'" in line
+               for line in lines)
+    assert any(line.startswith("briefs/notes.txt:1:1: error[not-content]") for line in lines)
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert cli.main(["--root", str(tmp_path / "nowhere"), "check"]) == 2
