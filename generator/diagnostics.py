@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -111,6 +112,14 @@ class DiagnosticsError(BriefsError):
 
 class EnvironmentProblem(BriefsError):
     """The machine, not the content, is wrong (exit status 2): one clear sentence."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the machine refused, in words a person acts on."""
+    return {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied", errno.EROFS: "the file system is read-only",
+            errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno or 0,
+                                                           exc.strerror or str(exc))
 
 
 def format_diagnostics(diagnostics: Iterable[Diagnostic], fmt: Format = "text") -> str:

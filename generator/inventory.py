@@ -68,8 +68,8 @@ def _walk_briefs(inventory: Inventory, briefs: Path) -> None:
             continue
         for entry in _entries(folder):
             rel = f"{BRIEFS_DIR}/{sub + '/' if sub else ''}{entry.name}"
-            if not sub and entry.name in KIND_DIRS and entry.is_dir(follow_symlinks=False):
-                continue
+            if not sub and entry.name in KIND_DIRS:
+                continue  # the kind folders are walked (or refused) on their own
             _add_file(inventory, entry, rel, kind)
 
 

@@ -5,10 +5,12 @@ Everything a page shows about another entity is computed here, before rendering.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, did_you_mean
 from .load import Document, Loc
@@ -19,6 +21,9 @@ from .urls import Kind
 from .validate import Content, Entity, Seed
 
 MAX_RELATED = 5
+# A key (actor, term or tag) shared by more briefs than this says little about how two
+# briefs relate, like a stop word; skipping it keeps related briefs linear in site size.
+MAX_RELATED_FANOUT = 200
 
 # The rich fields of a brief in the order a reader meets them on the page: automatic
 # mention links go to the first occurrence in this order.
@@ -74,7 +79,7 @@ class Edge:
 @dataclass
 class Graph:
     content: Content
-    rich: dict[tuple[str, Loc], Rich] = field(default_factory=dict)  # (id, loc) -> linked text
+    rich: dict[str, dict[Loc, Rich]] = field(default_factory=dict)  # id -> loc -> linked text
     brief_actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     brief_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -84,7 +89,10 @@ class Graph:
     affiliated: dict[str, tuple[str, ...]] = field(default_factory=dict)
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> briefs
     events: tuple[SiteEvent, ...] = ()
+    events_by_actor: dict[str, tuple[SiteEvent, ...]] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
+    edges_by_brief: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
+    edges_by_actor: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
     briefs_by_date: tuple[str, ...] = ()
 
     def name_of(self, entity_id: str) -> str:
@@ -110,12 +118,12 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
         problems += _check_actor(entity, content)
         for loc, rich in actor_rich_fields(entity.model):
             problems += _check_rich_refs(entity.doc, loc, rich, content)
-            graph.rich[(entity.id, loc)] = rich
+            graph.rich.setdefault(entity.id, {})[loc] = rich
     for term in content.terms.values():
         problems += _check_term(term, content)
         for loc, rich in term_rich_fields(term.model):
             problems += _check_rich_refs(term.doc, loc, rich, content)
-            graph.rich[(term.id, loc)] = rich
+            graph.rich.setdefault(term.id, {})[loc] = rich
 
     appears: dict[str, set[str]] = defaultdict(set)
     for brief in content.briefs.values():
@@ -124,7 +132,7 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
         for loc, rich in brief_rich_fields(brief.model):
             problems += _check_rich_refs(brief.doc, loc, rich, content)
             linked = _link_mentions(rich, matcher, seen, content)
-            graph.rich[(brief.id, loc)] = linked
+            graph.rich.setdefault(brief.id, {})[loc] = linked
         involved = _brief_references(brief.model, seen, content)
         graph.brief_actors[brief.id] = tuple(i for i in involved if i in content.actors)
         graph.brief_terms[brief.id] = tuple(i for i in involved if i in content.terms)
@@ -138,7 +146,10 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
     graph.related = _related_briefs(graph)
     graph.tags = _tags(content, order)
     graph.events = _events(content)
+    graph.events_by_actor = _group(graph.events, lambda e: e.actors)
     graph.edges = _edges(content)
+    graph.edges_by_brief = _group(graph.edges, lambda e: (e.brief,) if e.brief else ())
+    graph.edges_by_actor = _group(graph.edges, lambda e: (e.source, e.target))
     graph.member_of, graph.affiliated = _memberships(content)
     used_by: dict[str, list[str]] = defaultdict(list)
     for term in sorted(content.terms.values(), key=lambda t: t.model.term.casefold()):
@@ -153,18 +164,23 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
 
 
 def _check_ref(doc: Document, loc: Loc, target: str, content: Content,
-               kinds: tuple[Kind, ...], *, snippet: str = "") -> list[Diagnostic]:
+               kinds: tuple[Kind, ...], *, snippet: str = "", occurrence: int = 0
+               ) -> list[Diagnostic]:
     kind = content.known_ids.get(target)
-    pos = doc.find_in(loc, snippet) if snippet else doc.at(loc)
+    pos = doc.find_in(loc, snippet, occurrence) if snippet else doc.at(loc)
     if kind is None:
         hint = did_you_mean(target, content.known_ids)
         return [Diagnostic(doc.path, pos.line, pos.column, "bad-ref",
                            f"no brief, actor or term has the id '{target}'", hint)]
     if kind not in kinds:
-        wanted = " or ".join(k.value for k in kinds)
+        wanted = " or ".join(_article(k.value) for k in kinds)
         return [Diagnostic(doc.path, pos.line, pos.column, "wrong-kind",
-                           f"'{target}' is a {kind.value}; this field takes a {wanted}")]
+                           f"'{target}' is {_article(kind.value)}; this field takes {wanted}")]
     return []
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 _ANY = (Kind.BRIEF, Kind.ACTOR, Kind.TERM)
@@ -176,7 +192,8 @@ def _check_rich_refs(doc: Document, loc: Loc, rich: Rich, content: Content) -> l
     problems = []
     counts: dict[str, int] = defaultdict(int)
     for ref in rich.refs():
-        problems += _check_ref(doc, loc, ref.target, content, _ANY, snippet=ref.source)
+        problems += _check_ref(doc, loc, ref.target, content, _ANY, snippet=ref.source,
+                               occurrence=counts[ref.source])
         counts[ref.source] += 1
     return problems
 
@@ -265,34 +282,42 @@ def _brief_references(brief: Brief, mentioned: dict[str, None],
 
 @dataclass(frozen=True)
 class _AliasMatcher:
-    by_token: dict[str, list[tuple[str, str]]]  # first token -> [(alias, id)], longest first
+    """Finds aliases in text with one regular expression shaped as a trie of all aliases.
+
+    Leftmost match first; at one position the longest alias wins (the trie tries longer
+    continuations before stopping); matches are whole words and never overlap.
+    """
+
+    pattern: re.Pattern[str] | None
+    owner: dict[str, str]  # alias -> entity id
 
     def find(self, text: str) -> Iterator[tuple[int, str, str]]:
-        """(start, alias, id) of each alias occurrence, leftmost-longest, not overlapping."""
-        position = 0
-        for token in _TOKEN.finditer(text):
-            start = token.start()
-            if start < position:
-                continue
-            for alias, entity_id in self.by_token.get(token.group(), ()):
-                end = start + len(alias)
-                if text.startswith(alias, start) and _bounded(text, start, end, alias):
-                    yield start, alias, entity_id
-                    position = end
-                    break
+        if self.pattern is None:
+            return
+        for match in self.pattern.finditer(text):
+            yield match.start(), match.group(), self.owner[match.group()]
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+def _trie_regex(words: Iterable[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
 
 
-def _bounded(text: str, start: int, end: int, alias: str) -> bool:
-    if _wordy(alias[0]) and start > 0 and _wordy(text[start - 1]):
-        return False
-    return not (_wordy(alias[-1]) and end < len(text) and _wordy(text[end]))
-
-
-def _wordy(char: str) -> bool:
-    return char.isalnum() or char == "_"
+def _trie_node(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = [re.escape(char) + _trie_node(child)
+                for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:  # this prefix is itself an alias: the continuation is optional (greedy)
+        return f"(?:{body})?"
+    return body
 
 
 def _alias_matcher(content: Content) -> tuple[_AliasMatcher, list[Diagnostic]]:
@@ -315,14 +340,10 @@ def _alias_matcher(content: Content) -> tuple[_AliasMatcher, list[Diagnostic]]:
                     loc, "duplicate-alias",
                     f"alias '{alias}' is also claimed by {owner[1].rel}; an alias names one "
                     "entity"))
-    by_token: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for alias, (entity_id, _) in owners.items():
-        first = _TOKEN.match(alias.strip())
-        if first and alias == alias.strip():
-            by_token[first.group()].append((alias, entity_id))
-    for candidates in by_token.values():
-        candidates.sort(key=lambda c: (-len(c[0]), c[0]))
-    return _AliasMatcher(dict(by_token)), problems
+    owner_of = {alias: entity_id for alias, (entity_id, _) in owners.items()
+                if alias.strip() == alias and alias}
+    pattern = (re.compile(rf"(?<!\w)(?:{_trie_regex(owner_of)})(?!\w)") if owner_of else None)
+    return _AliasMatcher(pattern, owner_of), problems
 
 
 def _link_mentions(rich: Rich, matcher: _AliasMatcher, seen: dict[str, None],
@@ -377,6 +398,7 @@ def _related_briefs(graph: Graph) -> dict[str, tuple[str, ...]]:
     for brief_id, brief in content.briefs.items():
         keys[brief_id] = (set(graph.brief_actors[brief_id]) | set(graph.brief_terms[brief_id])
                           | {f"tag:{t}" for t in brief.model.tags})
+    recency = {b: -e.model.date.toordinal() for b, e in content.briefs.items()}
     holders: dict[str, set[str]] = defaultdict(set)
     for brief_id, brief_keys in keys.items():
         for key in brief_keys:
@@ -385,13 +407,27 @@ def _related_briefs(graph: Graph) -> dict[str, tuple[str, ...]]:
     for brief_id, brief_keys in keys.items():
         scores: dict[str, int] = defaultdict(int)
         for key in brief_keys:
+            if len(holders[key]) > MAX_RELATED_FANOUT:
+                continue
             for other in holders[key]:
                 if other != brief_id:
                     scores[other] += 2 if key.startswith("tag:") else 1
-        ranked = sorted(scores, key=lambda o: (-scores[o], -content.briefs[o].model.date
-                                               .toordinal(), o))
-        related[brief_id] = tuple(ranked[:MAX_RELATED])
+        ranked = heapq.nsmallest(MAX_RELATED, scores,
+                                 key=lambda o: (-scores[o], recency[o], o))
+        related[brief_id] = tuple(ranked)
     return related
+
+
+T = TypeVar("T")
+
+
+def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, tuple[T, ...]]:
+    """Index items by each of their keys, keeping their order (one pass, no scans later)."""
+    groups: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        for key in dict.fromkeys(keys(item)):
+            groups[key].append(item)
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 def _tags(content: Content, order: dict[str, int]) -> dict[str, tuple[str, ...]]:

@@ -25,6 +25,9 @@ Loc = tuple[str | int, ...]
 _PARSER: dict[str, type] = {"loader": getattr(yaml, "CSafeLoader", yaml.SafeLoader)}
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_NEEDS_REFERENCE = re.compile(r"\t|\\[uU]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def use_c_loader(enabled: bool) -> None:
@@ -108,15 +111,15 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 
 def decode(raw: bytes, rel: str) -> str:
-    nul = raw.find(b"\0")
-    if nul >= 0:
-        raise LoadError([_byte_diagnostic(raw, nul, rel, "nul-byte", "file contains a NUL byte")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError([_byte_diagnostic(
             raw, exc.start, rel, "not-utf8",
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]) from None
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        raise LoadError([_byte_diagnostic(raw, nul, rel, "nul-byte", "file contains a NUL byte")])
     return text.removeprefix("\ufeff")
 
 
@@ -131,10 +134,32 @@ def load_document(path: Path, rel: str) -> Document:
 
 
 def parse_document(text: str, rel: str) -> Document:
-    """Parse one YAML document into a Document; LoadError carries every problem found."""
+    """Parse one YAML document into a Document; LoadError carries every problem found.
+
+    libyaml (C) and PyYAML's Python parser disagree on tabs, escapes and error wording;
+    the Python parser is the reference: it parses any file the fast one refuses, and any
+    file with a tab or a \\u escape, so both give the same diagnostics.
+    """
+    directive = _DIRECTIVE.search(text)
+    if directive:
+        pos = offset_position(text, directive.start())
+        raise LoadError([Diagnostic(rel, pos.line, pos.column, "yaml-syntax",
+                                    "YAML directives (lines starting with %) are not allowed")])
+    loader = _PARSER["loader"]
+    if loader is not yaml.SafeLoader and _NEEDS_REFERENCE.search(text):
+        loader = yaml.SafeLoader
+    try:
+        return _parse_with(text, rel, loader)
+    except LoadError:
+        if loader is yaml.SafeLoader:
+            raise
+    return _parse_with(text, rel, yaml.SafeLoader)
+
+
+def _parse_with(text: str, rel: str, loader: type) -> Document:
     builder = _Builder(rel, text)
     try:
-        builder.run(yaml.parse(text, Loader=_PARSER["loader"]))
+        builder.run(yaml.parse(text, Loader=loader))
     except yaml.MarkedYAMLError as exc:
         builder.problems.append(_syntax_diagnostic(exc, text, rel))
     except yaml.reader.ReaderError as exc:
@@ -174,6 +199,9 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Diagno
         if pos.line <= line:
             return Diagnostic(rel, pos.line, pos.column, "yaml-syntax",
                               "tab character used for indentation; indent with spaces")
+    if mark is not None and mark.index < len(text) and text[mark.index] == "\t":
+        return Diagnostic(rel, line, column, "yaml-syntax",
+                          "tab character where YAML needs a space; separate values with spaces")
     problem = (exc.problem or exc.context or "invalid YAML").replace(" '\\t'", "")
     return Diagnostic(rel, line, column, "yaml-syntax", f"invalid YAML: {problem}")
 
@@ -219,6 +247,11 @@ class _Builder:
                 self.value(None, event.start_mark, None)
             elif isinstance(event, yaml.ScalarEvent):
                 self.check_node(event)
+                surrogate = _SURROGATE.search(event.value)
+                if surrogate:
+                    self.fail(event.start_mark, "yaml-syntax",
+                              f"escape for U+{ord(surrogate.group()):04X} is half of a "
+                              "surrogate pair, not a character; write the character itself")
                 plain = event.style in (None, "")
                 value = None if plain and event.value == "" else event.value
                 self.value(value, event.start_mark, event.end_mark)

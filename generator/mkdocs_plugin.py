@@ -7,6 +7,7 @@ content folders when serving. No logic of its own.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,10 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             text = (format_diagnostics(exc.diagnostics) if isinstance(exc, DiagnosticsError)
                     else str(exc))
             if self.serving:
-                log.error("content errors; still serving the last good pages:\n%s", text)
+                # Printed, not logged: MkDocs counts logged errors and, in strict mode,
+                # would stop serving; the preview keeps the last good pages instead.
+                print(f"briefs: content errors; still serving the last good pages:\n{text}",
+                      file=sys.stderr, flush=True)
                 return config
             raise PluginError(f"content errors:\n{text}") from exc
         if report.changed:

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .text import Rich, count_sentences, parse_rich, text_problem
+from .text import Rich, bad_character, count_sentences, parse_rich
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, link_scheme_problem
 
 # ---------------------------------------------------------------- field kinds
@@ -45,9 +45,10 @@ def _shape(value: Any) -> str:
 
 def _plain(value: Any) -> str:
     text = _require_str(value)
-    problem = text_problem(text, multiline=False)
-    if problem:
-        raise PydanticCustomError("bad-text", "plain text " + problem)
+    bad = bad_character(text, multiline=False)
+    if bad:
+        raise PydanticCustomError("bad-text", "plain text " + bad[1],
+                                  {"snippet": text[bad[0]]})
     if not text.strip():
         raise PydanticCustomError("missing-field", "text must not be blank")
     return text
@@ -57,9 +58,9 @@ def _rich(value: Any) -> Rich:
     if isinstance(value, Rich):
         return value
     text = _require_str(value)
-    problem = text_problem(text, multiline=True)
-    if problem:
-        raise PydanticCustomError("bad-text", "rich text " + problem)
+    bad = bad_character(text, multiline=True)
+    if bad:
+        raise PydanticCustomError("bad-text", "rich text " + bad[1], {"snippet": text[bad[0]]})
     if not text.strip():
         raise PydanticCustomError("missing-field", "text must not be blank")
     rich = parse_rich(text)
@@ -144,6 +145,13 @@ def _ref(value: str) -> str:
     return value
 
 
+def _tag(value: str) -> str:
+    if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
+        raise PydanticCustomError("bad-id", "tag '{value}' must be lowercase letters and "
+                                  "digits joined by single hyphens", {"value": value})
+    return value
+
+
 def _unique(values: list[str]) -> list[str]:
     seen: set[str] = set()
     for index, value in enumerate(values):
@@ -184,6 +192,10 @@ Ref = Annotated[str, BeforeValidator(_require_str), AfterValidator(_ref),
                 WithJsonSchema({"type": "string", "pattern": ID_PATTERN,
                                 "maxLength": MAX_ID_LENGTH})]
 Refs = Annotated[list[Ref], AfterValidator(_unique),
+                 WithJsonSchema({"type": "array", "uniqueItems": True,
+                                 "items": {"type": "string", "pattern": ID_PATTERN}})]
+Tags = Annotated[list[Annotated[str, BeforeValidator(_require_str), AfterValidator(_tag)]],
+                 AfterValidator(_unique),
                  WithJsonSchema({"type": "array", "uniqueItems": True,
                                  "items": {"type": "string", "pattern": ID_PATTERN}})]
 HttpUrl = Annotated[str, BeforeValidator(_require_str), AfterValidator(_http_url),
@@ -244,7 +256,7 @@ class Brief(_Model):
     date: Date = Field(description="Date of the events the brief covers, YYYY-MM-DD.")
     updated: Date | None = Field(None, description="Last substantive update, not before date.")
     source: Source = Field(description="The seed article the brief is based on.")
-    tags: Refs = Field(default_factory=list, description="Topic tags (ids); each gets a page.")
+    tags: Tags = Field(default_factory=list, description="Topic tags (ids); each gets a page.")
     what_happened: RichText = Field(description="The news, in a few sentences.")
     why_it_matters: RichText = Field(description="Why it is significant.")
     key_points: list[RichText] = Field(min_length=1, max_length=7,

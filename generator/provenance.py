@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -10,20 +11,20 @@ _QUOTES = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
     "“": "'", "”": "'", "„": "'", "‟": "'", "″": "'", "«": "'", "»": "'", '"': "'",
     "–": "-", "—": "-", "‒": "-", "―": "-", "‐": "-", "‑": "-", "−": "-",
-    "…": "...",
     "\u00a0": " ", "\u202f": " ", "\u2009": " ",
 })
 _SPACE = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s*\.\s*\.|…)\s*")
 
 
+@functools.lru_cache(maxsize=64)
 def normalise(text: str) -> str:
     """Fold quotes, apostrophes, dashes, ellipses and white space to one spelling each.
 
     Single and double quote marks fold together: a quote within a quote switches between
     them, and an editor copying a passage should not have to match the outlet's choice.
     """
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+    return _SPACE.sub(" ", text.translate(_QUOTES).replace("…", "...")).strip()
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Verdict:
 def verify_quote(quote: str, article: str) -> Verdict:
     """A quote occurs when its parts (split at ellipses) occur in the article in order."""
     haystack = normalise(article)
-    parts = [normalise(p) for p in _ELLIPSIS.split(quote.translate(_QUOTES))]
+    parts = [normalise(p) for p in _ELLIPSIS.split(quote)]
     parts = [p.strip(" '") if i in (0, len(parts) - 1) else p for i, p in enumerate(parts)]
     position = 0
     for part in parts:

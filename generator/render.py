@@ -127,7 +127,7 @@ class Renderer:
         return out
 
     def rich(self, from_page: str, owner: str, loc: Loc, *, inline: bool = False) -> Markup:
-        rich = self.graph.rich[(owner, loc)]
+        rich = self.graph.rich[owner][loc]
         return render_rich(rich, self.targets(from_page, rich), inline=inline)
 
     def diagram(self, from_page: str, edges: list[Any], title: str) -> dict[str, Any] | None:
@@ -274,8 +274,8 @@ class Renderer:
         def rich(loc: Loc) -> Markup:
             return self.rich(path, brief_id, loc)
 
-        words = sum(len(r.plain(self.names).split()) for (owner, _), r in
-                    self.graph.rich.items() if owner == brief_id)
+        words = sum(len(r.plain(self.names).split())
+                    for r in self.graph.rich[brief_id].values())
         meta = seed.meta
         source = {
             "title": (meta.title if meta and meta.title else brief.title),
@@ -308,7 +308,7 @@ class Renderer:
             "timeline": [self.event_view(path, i, brief_id) for i in range(len(brief.timeline))],
             "whats_next": rich(("whats_next",)) if brief.whats_next else None,
             "diagram": self.diagram(path, unique_edges(
-                e for e in self.graph.edges if e.brief == brief_id),
+                self.graph.edges_by_brief.get(brief_id, ())),
                 "Relations between the actors of this brief"),
             "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
             "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
@@ -345,10 +345,10 @@ class Renderer:
             "links": [{"label": label, "url": url} for label, url in actor.links.items()],
             "appears_in": [self.card(path, b) for b in self.graph.appears_in.get(actor_id, ())],
             "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
-            "events": [self.event_view(path, e.index, e.brief) for e in self.graph.events
-                       if actor_id in e.actors],
+            "events": [self.event_view(path, e.index, e.brief)
+                       for e in self.graph.events_by_actor.get(actor_id, ())],
             "diagram": self.diagram(path, unique_edges(
-                e for e in self.graph.edges if actor_id in (e.source, e.target)),
+                self.graph.edges_by_actor.get(actor_id, ())),
                 f"Connections of {actor.name}"),
         }
         return self.render("actor.md.j2", path, actor=view, jsonld=structured.actor_jsonld(

@@ -1,8 +1,10 @@
 """JSON Schemas (draft-07, for editors) and the guide's field tables, both from the content models.
 
 The schemas describe what the validator accepts, never more: every scalar is text (a YAML
-editor may read `2022` or `1984` as a number, so those stay allowed where the text would be
-valid), an empty value means "absent" (optional fields accept null), unknown keys are refused.
+1.2 editor reads `2022` or `1984` as a number, so numbers stay allowed where the digits
+would be valid text; `true`/`false` do not, or editors would offer them as completions
+everywhere: such a title needs quotes in the editor, not for `briefs check`), an empty
+value means "absent" (optional fields accept null), unknown keys are refused.
 Reference fields offer the project's existing ids as `examples` (autocompletion, not a rule:
 a schema that lags behind the content never rejects a valid new id).
 """
@@ -23,7 +25,7 @@ from . import models
 from .inventory import BRIEFS_DIR, SEEDS_DIR, discover
 from .load import LoadError, load_document
 from .models import MODELS
-from .urls import ID_PATTERN, MAX_ID_LENGTH, Kind
+from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, Kind
 
 SCHEMA_DIR = "schemas"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -85,8 +87,6 @@ def _tags_of(path: Path, rel: str) -> list[str]:
 
 
 def _is_id(value: str) -> bool:
-    from .urls import ID_RE
-
     return len(value) <= MAX_ID_LENGTH and ID_RE.match(value) is not None
 
 
@@ -144,6 +144,8 @@ def _fix_block(block: dict[str, Any], cls: type[BaseModel]) -> None:
             prop = {"allOf": [{"$ref": prop.pop("$ref")}], **prop}
         if key not in required:
             prop = _nullable(prop)
+        for pattern, value in prop.get("patternProperties", {}).items():  # `label:` is absent
+            prop["patternProperties"][pattern] = _nullable(value)
         props[key] = prop
 
 
@@ -207,6 +209,9 @@ def _widen_scalars(node: Any) -> None:
             node["type"] = [kinds[0], *extra, *kinds[1:]]
     if node.get("pattern", "").startswith("^[hH][tT][tT][pP]"):
         _url(node)
+    message = _PATTERN_MESSAGES.get(node.get("pattern", ""))
+    if message:
+        node["patternErrorMessage"] = message
     for value in node.values():
         _widen_scalars(value)
 
@@ -217,6 +222,17 @@ _URL_CHARS = "\\s<>\"'`\\\\\\x00-\\x1f\\x7f"
 URL_PATTERN = f"^[hH][tT][tT][pP][sS]?://[^/?#{_URL_CHARS}]+[^{_URL_CHARS}]*$"
 
 
+# Shown by editors (yaml-language-server) instead of the bare regular expression.
+_PATTERN_MESSAGES = {
+    URL_PATTERN: "an http(s) URL with a host, without spaces, quotes or backslashes",
+    _kind_schema(models.Date)["pattern"]: "a date written YYYY-MM-DD",
+    _PARTIAL_DATE_PATTERN: "a date written YYYY, YYYY-MM or YYYY-MM-DD",
+    _kind_schema(models.Plain)["pattern"]: "one line of text (no line breaks)",
+    ID_PATTERN: "an id: lowercase letters and digits joined by single hyphens",
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language tag such as en or pt-BR",
+}
+
+
 def _url(node: dict[str, Any]) -> None:
     node.pop("format", None)
     node["pattern"] = URL_PATTERN
@@ -225,11 +241,9 @@ def _url(node: dict[str, Any]) -> None:
 # One definition per kind of id, so each list of existing ids is written once.
 _ID_DEFINITIONS = {"actor": "ActorId", "term": "TermId", "any": "EntityId", "seed": "SeedId",
                    "tag": "Tag"}
-_ID_DESCRIPTIONS = {"actor": "Id of an actor (a file in briefs/actors/).",
-                    "term": "Id of a glossary term (a file in briefs/glossary/).",
-                    "any": "Id of a brief, actor or glossary term.",
-                    "seed": "Id of a seed article (a .txt file in seeds/).",
-                    "tag": "A topic tag: lowercase words joined by hyphens."}
+# The definitions carry no description: editors show the field's own (hover, completion).
+_ID_TITLES = {"actor": "actor id", "term": "glossary term id", "any": "brief, actor or term id",
+              "seed": "seed id", "tag": "tag"}
 
 
 def _offer_ids(blocks: dict[str, dict[str, Any]], definitions: dict[str, Any],
@@ -241,8 +255,9 @@ def _offer_ids(blocks: dict[str, dict[str, Any]], definitions: dict[str, Any],
             continue
         name = _ID_DEFINITIONS[kind]
         if name not in definitions:
-            definition = {"description": _ID_DESCRIPTIONS[kind], "type": ["string", "integer"],
-                          "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH, "minimum": 0}
+            definition = {"title": _ID_TITLES[kind], "type": ["string", "integer"],
+                          "pattern": ID_PATTERN, "maxLength": MAX_ID_LENGTH, "minimum": 0,
+                          "patternErrorMessage": _PATTERN_MESSAGES[ID_PATTERN]}
             if ids.of(kind):
                 definition["examples"] = ids.of(kind)
             definitions[name] = definition
@@ -288,7 +303,7 @@ def write_schemas(root: Path) -> list[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f".{path.name}.{os.getpid()}")
         staging.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(staging, path)  # readers see the old file or the new one, never half
+        staging.replace(path)  # readers see the old file or the new one, never half
         changed.append(rel)
     return changed
 

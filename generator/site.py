@@ -7,9 +7,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, DiagnosticsError, EnvironmentProblem
+from .diagnostics import EnvironmentProblem, os_reason
+from .pipeline import DOCS_DIR
 from .urls import SiteConfig
-from .write import staged_folder
+from .write import recover, staged_folder
 
 CONFIG_FILE = "mkdocs.yml"
 SITE_DIR = "site"
@@ -48,23 +49,38 @@ def check_versions() -> None:
 def load_mkdocs_config(root: Path, **overrides: Any) -> Any:
     check_versions()
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     path = root / CONFIG_FILE
     if not path.is_file():
         raise EnvironmentProblem(f"no {CONFIG_FILE} in {root.name or root}")
+    docs = root / DOCS_DIR
+    try:
+        recover(docs)  # a run killed mid-swap left docs/ aside: put it back first
+        docs.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot prepare {DOCS_DIR}/: {os_reason(exc)}") from exc
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
     try:
         return load_config(config_file=str(path), **overrides)
-    except ConfigurationError as exc:
-        raise EnvironmentProblem(f"{CONFIG_FILE} is not valid: {exc}") from exc
+    except MkDocsException as exc:
+        details = "; ".join(collector.messages) or str(exc)
+        raise EnvironmentProblem(f"{CONFIG_FILE} is not valid: {details}") from exc
+    finally:
+        logger.removeHandler(collector)
 
 
 def site_config(root: Path) -> SiteConfig:
-    """Site name and URL as MkDocs sees them (site_url follows $SITE_URL)."""
-    try:
-        config = load_mkdocs_config(root)
-    except EnvironmentProblem:
+    """Site name and URL as MkDocs sees them (site_url follows $SITE_URL).
+
+    Without an mkdocs.yml (another site builder consumes the Markdown) defaults apply;
+    any other problem with it is an error, never silently replaced by defaults.
+    """
+    if not (root / CONFIG_FILE).is_file():
         return SiteConfig(DEFAULT_SITE_NAME, "")
+    config = load_mkdocs_config(root)
     return SiteConfig.of(config.site_name, config.site_url)
 
 
@@ -92,9 +108,14 @@ def build_site(root: Path, site_dir: Path | None = None) -> None:
         try:
             build(config)
         except MkDocsException as exc:
+            # Content passed the checks, so a failing build is the templates', the theme's
+            # or the machine's problem: an environment error (exit 2), site/ untouched.
             details = "; ".join(collector.messages) or str(exc)
-            raise DiagnosticsError([Diagnostic(CONFIG_FILE, 1, 1, "site-build",
-                                               f"MkDocs build failed: {details}")]) from exc
+            raise EnvironmentProblem(f"MkDocs build failed, site/ left as it was: "
+                                     f"{details}") from exc
+        except Exception as exc:
+            raise EnvironmentProblem(f"MkDocs crashed ({type(exc).__name__}: {exc}); "
+                                     "site/ left as it was") from exc
         finally:
             _state["generated"] = False
             logger.removeHandler(collector)

@@ -27,20 +27,43 @@ _INVISIBLE = re.compile(
 )
 
 
-def text_problem(value: str, *, multiline: bool) -> str | None:
-    """Why `value` cannot be content text (control or invisible characters), or None."""
+_ZWJ = "\u200d"  # joins emoji sequences: allowed between two visible characters
+
+
+def bad_character(value: str, *, multiline: bool) -> tuple[int, str] | None:
+    """(index, reason) of the first character that cannot be content text, or None."""
+    # Fast path: str.isprintable() is False for every category refused below (and for
+    # spaces other than U+0020, which are fine: the slow loop then decides).
+    if multiline:
+        if all(line.replace("\t", " ").isprintable() for line in value.split("\n")):
+            return None
+    elif value.isprintable():
+        return None
     for index, char in enumerate(value):
         if char == "\n" and multiline:
             continue
-        if char == "\n":
-            return "must be a single line (no line breaks)"
+        if char in "\n\r\u2028\u2029\x85":
+            return index, "must be a single line (no line breaks)"
         if char == "\t" and multiline:
             continue
         category = unicodedata.category(char)
-        if category in ("Cc", "Cs", "Co") or _INVISIBLE.match(char):
-            return (f"contains the invisible or control character U+{ord(char):04X} "
-                    f"at character {index + 1}; remove it")
+        if char == _ZWJ and 0 < index < len(value) - 1 and not value[index - 1].isspace():
+            continue
+        if category in ("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp") or _INVISIBLE.match(char):
+            return index, (f"contains the invisible or control character U+{ord(char):04X}; "
+                           "remove it")
     return None
+
+
+def text_problem(value: str, *, multiline: bool) -> str | None:
+    found = bad_character(value, multiline=multiline)
+    return found[1] if found else None
+
+
+def shown(value: str) -> str:
+    """Text for a message: invisible and control characters written as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if bad_character(c, multiline=False) or c == "\t"
+                   else c for c in value)
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -66,11 +89,15 @@ def count_sentences(value: str) -> int:
 
 # Characters that mean something to Markdown or its extensions; written as character
 # references they are shown as typed and parsed as nothing.
-_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-!|~^=:<>&\"'$%]")
+_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-!|~^=:<>&\"'$%]|(?<=\d)\.|^ ")
 
 
 def md_plain(value: str) -> Markup:
-    """Plain text for any Markdown or HTML context (text, attribute, heading, link text)."""
+    """Plain text for any Markdown or HTML context (text, attribute, heading, link text).
+
+    Markdown-significant characters become character references, so nothing typed can
+    start a construct, even at the start of a line ("2024. A year" is no list item).
+    """
     return Markup(_MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", value))
 
 
@@ -85,8 +112,9 @@ def json_for_html(value: object) -> Markup:
 
 
 def yaml_string(value: str) -> Markup:
-    """A double-quoted YAML scalar (for front matter)."""
-    return Markup(json.dumps(value, ensure_ascii=True))
+    """A double-quoted YAML scalar (for front matter). Non-ASCII stays as typed: YAML has
+    no surrogate-pair escapes, so an escaped emoji would void the whole front matter."""
+    return Markup(json.dumps(value, ensure_ascii=False))
 
 
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ,.?'’\-]")
@@ -220,6 +248,7 @@ def _plain_inlines(inlines: tuple[Inline, ...], names: Mapping[str, str]) -> str
 
 _LIST_ITEM = re.compile(r"^ {0,3}[-*] +(?=\S)")
 _PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_SPECIAL = re.compile(r"[\\`*\[]")  # the only characters that can start a construct
 
 
 def parse_rich(source: str) -> Rich:
@@ -264,6 +293,13 @@ class _InlineParser:
                 buf.clear()
 
         while i < len(text):
+            special = _SPECIAL.search(text, i)
+            if special is None:
+                buf.append(text[i:])
+                break
+            if special.start() > i:
+                buf.append(text[i:special.start()])
+                i = special.start()
             char = text[i]
             if char == "\\" and i + 1 < len(text) and text[i + 1] in _PUNCT:
                 buf.append(text[i + 1])
@@ -283,10 +319,15 @@ class _InlineParser:
     def _construct(self, text: str, i: int, *, in_link: bool) -> tuple[Inline, int] | None:
         char = text[i]
         if char == "`":
-            end = text.find("`", i + 1)
-            if end > i + 1:
-                return Code(text[i + 1:end]), end + 1
-            return None
+            rest = text[i:]
+            run = len(rest) - len(rest.lstrip("`"))
+            fence = "`" * run
+            end = text.find(fence, i + run)
+            while end >= 0 and text.startswith("`", end + run):  # a longer run is no match
+                end = text.find(fence, end + run + 1)
+            if end > i + run:
+                return Code(text[i + run:end]), end + run
+            return Text(fence), i + run
         if char == "[" and text.startswith("[[", i) and not in_link:
             return self._ref(text, i)
         if char == "[" and not in_link:
@@ -316,7 +357,7 @@ class _InlineParser:
         close = _matching_bracket(text, i)
         if close < 0 or not text.startswith("(", close + 1):
             return None
-        end = text.find(")", close + 2)
+        end = _matching_paren(text, close + 1)
         if end < 0:
             return None
         url = text[close + 2:end].strip()
@@ -352,6 +393,24 @@ class _InlineParser:
                 break
             j += len(delim)
         return node(self.parse(text[start:j], in_link=in_link)), j + len(delim)
+
+
+def _matching_paren(text: str, i: int) -> int:
+    """Index of the `)` closing the `(` at i, allowing balanced parentheses inside URLs.
+
+    The search runs to the end of the paragraph: `[text](url with a space)` or a URL
+    broken over two lines is a link the editor meant, reported as a bad URL rather than
+    silently shown as text.
+    """
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
 
 
 def _matching_bracket(text: str, i: int) -> int:

@@ -95,9 +95,9 @@ def page_url(path: str) -> str:
 
 def relative_url(from_page: str, to: str, anchor: str = "") -> str:
     """A link from page `from_page` to page or file `to` (both docs-relative paths)."""
-    rel = posixpath.relpath(page_url(to) or ".", page_url(from_page) or ".")
-    if to.endswith(".md"):
-        rel = "./" if rel == "." else rel + "/"
+    depth = page_url(from_page).count("/")
+    target = page_url(to)
+    rel = "../" * depth + target if depth or target else "./"
     return rel + (f"#{anchor}" if anchor else "")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from .diagnostics import CODES, Diagnostic, did_you_mean
 from .inventory import ContentFile, Inventory
 from .load import Document, LoadError, Loc, load_document, read_text
 from .models import Actor, Brief, SeedMeta, Term
+from .text import shown
 from .urls import Kind
 
 M = TypeVar("M", bound=BaseModel)
@@ -91,8 +93,24 @@ def validate_model(model_cls: type[M], doc: Document) -> tuple[M | None, list[Di
     try:
         return model_cls.model_validate(_drop_empty(doc.data)), []
     except ValidationError as exc:
-        return None, [d for error in exc.errors(include_url=False)
-                      for d in _to_diagnostics(error, doc, model_cls)]
+        errors = exc.errors(include_url=False)
+    # A misspelt required key is one mistake: report the unknown key (with its "did you
+    # mean"), not also the missing field it was meant to be.
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            hint = _closest_field(model_cls, loc)
+            if hint:
+                misspelt.add((*loc[:-1], hint))
+    kept = [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+    return None, [d for error in kept for d in _to_diagnostics(error, doc, model_cls)]
+
+
+def _closest_field(model_cls: type[BaseModel], loc: Loc) -> str | None:
+    close = difflib.get_close_matches(str(loc[-1]), _field_names(model_cls, loc[:-1]), n=1,
+                                      cutoff=0.75)
+    return close[0] if close else None
 
 
 def _drop_empty(value: Any) -> Any:
@@ -159,13 +177,17 @@ def _to_diagnostics(error: Any, doc: Document,
     if kind == "missing":
         field_name = str(loc[-1])
         parent = loc[:-1]
+        if loc in doc.keys:  # written with nothing after it
+            yield doc.diagnostic(loc, "missing-field", f"required field '{name}' is empty",
+                                 key=True)
+            return
         where = doc.key_at(parent) if parent else None
         yield Diagnostic(doc.path, where.line if where else 1, where.column if where else 1,
                          "missing-field", f"missing required field '{field_name}'"
                          + (f" in {'.'.join(str(p) for p in parent)}" if parent else ""))
     elif kind == "extra_forbidden":
         known = _field_names(model_cls, loc[:-1])
-        yield doc.diagnostic(loc, "unknown-key", f"unknown key '{loc[-1]}'",
+        yield doc.diagnostic(loc, "unknown-key", f"unknown key '{shown(str(loc[-1]))}'",
                              did_you_mean(str(loc[-1]), known), key=True)
     elif kind == "literal_error":
         choices = [c.strip(" '") for c in str(ctx.get("expected", "")).replace(" or ", ",")
@@ -190,6 +212,9 @@ def _to_diagnostics(error: Any, doc: Document,
     elif kind == "string_pattern_mismatch":
         yield doc.diagnostic(loc, "bad-value", f"{name}: '{_value_at(doc, loc)}' is not in the "
                              "expected form")
+    elif kind == "bad-text" and "snippet" in ctx:
+        pos = doc.find_in(loc, ctx["snippet"])
+        yield Diagnostic(doc.path, pos.line, pos.column, "bad-text", f"{name}: {error['msg']}")
     elif "problems" in ctx:
         for snippet, code, message in ctx["problems"]:
             pos = doc.find_in(loc, snippet)

@@ -9,14 +9,14 @@ renames is repaired by the next one.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import EnvironmentProblem
+from .diagnostics import EnvironmentProblem, os_reason
 
 
 @dataclass
@@ -38,7 +38,8 @@ def recover(target: Path) -> None:
     """Undo what an interrupted swap left: restore the old folder, drop staging folders."""
     if not target.parent.is_dir():
         return
-    leftovers = sorted(target.parent.glob(f".{target.name}.*-*"))
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(new|old)-\d+$")
+    leftovers = sorted(p for p in target.parent.iterdir() if pattern.match(p.name))
     olds = [p for p in leftovers if p.name.startswith(f".{target.name}.old-")]
     if not target.exists() and olds:
         olds[-1].rename(target)
@@ -113,11 +114,7 @@ def swap_in(target: Path, stage: Callable[[Path], None]) -> None:
 
 
 def _environment(exc: OSError, target: Path) -> EnvironmentProblem:
-    reason = {errno.ENOSPC: "the disk is full", errno.EACCES: "permission denied",
-              errno.EROFS: "the file system is read-only",
-              errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno or 0,
-                                                             exc.strerror or str(exc))
-    return EnvironmentProblem(f"cannot write {target.name}/: {reason}; "
+    return EnvironmentProblem(f"cannot write {target.name}/: {os_reason(exc)}; "
                               "the previous output was left as it was")
 
 

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import cli
+from generator.diagnostics import EnvironmentProblem
 from generator.pipeline import generate
 from generator.site import build_site, site_config
 
@@ -134,7 +135,7 @@ def test_build_site_failure_keeps_previous_site(built: Path,
         raise RuntimeError("simulated crash inside MkDocs")
 
     monkeypatch.setattr(mkdocs.commands.build, "build", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(EnvironmentProblem, match="simulated crash"):
         build_site(built)
     assert tree_hash(built / "site") == before
     assert not list(built.glob(".site.*"))

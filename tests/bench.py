@@ -1,0 +1,396 @@
+"""Benchmark: generation and MkDocs at newsroom scale, each step in its own process.
+
+    python -m tests.bench [--briefs N --actors M --terms K] [--seed S] [--json out.json]
+                          [--skip-mkdocs] [--profile out.prof] [--workdir DIR]
+
+Builds a synthetic corpus (tests/corpus.py) in a temporary folder, then runs, each in a
+fresh Python process: cold generation (empty docs/), no-op regeneration, regeneration
+after editing one brief's what_happened, regeneration after editing one actor's summary,
+and the MkDocs build (generator.site.build_site). Prints a table and the same figures as
+JSON.
+
+Peak memory is the peak resident set size of the step's process, read from VmHWM in
+/proc/self/status when the step ends (with the value after imports, before the step, for
+comparison). getrusage(RUSAGE_SELF).ru_maxrss is not used: on Linux a spawned child
+inherits the parent's high-water mark through exec, so it would report the orchestrating
+process's peak, not the step's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+STEPS = ("cold", "noop", "brief_edit", "actor_edit")
+
+# ---------------------------------------------------------------- measurements in the child
+
+
+def _status_kib(field: str) -> int | None:
+    """A memory figure (KiB) of this process from /proc/self/status, or None elsewhere."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process image (VmHWM), MiB."""
+    kib = _status_kib("VmHWM")
+    if kib is None:  # not Linux: ru_maxrss (bytes on macOS, KiB elsewhere)
+        import resource
+
+        raw = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kib = raw // 1024 if sys.platform == "darwin" else raw
+    return kib / 1024
+
+
+def _step_generate(root: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    from generator.pipeline import generate
+    from generator.site import site_config
+
+    imported = time.perf_counter()
+    config = site_config(root)
+    configured = time.perf_counter()
+    rss_before = peak_rss_mib()
+    report = generate(root, config)
+    done = time.perf_counter()
+    return {"seconds": done - configured, "import_seconds": imported - started,
+            "config_seconds": configured - imported, "written": len(report.written),
+            "removed": len(report.removed), "unchanged": report.unchanged,
+            "written_paths": report.written[:50], "rss_before_mib": rss_before,
+            "peak_rss_mib": peak_rss_mib()}
+
+
+def _step_mkdocs(root: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    from generator.site import build_site
+
+    imported = time.perf_counter()
+    rss_before = peak_rss_mib()
+    build_site(root)
+    done = time.perf_counter()
+    site = root / "site"
+    return {"seconds": done - imported, "import_seconds": imported - started,
+            "pages": sum(1 for _ in (root / "docs").rglob("*.md")),
+            "html_files": sum(1 for _ in site.rglob("*.html")),
+            "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+            "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
+
+
+def _step_profile(root: Path, out: Path) -> dict[str, Any]:
+    import cProfile
+    import shutil
+
+    from generator.pipeline import generate
+    from generator.site import site_config
+
+    config = site_config(root)
+    target = root / ".bench-profile-docs"
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    generate(root, config, target)
+    profiler.disable()
+    seconds = time.perf_counter() - started
+    shutil.rmtree(target, ignore_errors=True)
+    profiler.dump_stats(str(out))
+    return {"seconds": seconds, "profile": str(out),
+            "cumulative": top_functions(out, "cumulative", 25),
+            "tottime": top_functions(out, "tottime", 15)}
+
+
+def top_functions(path: Path, key: str, count: int) -> list[dict[str, Any]]:
+    """The `count` heaviest functions of a cProfile dump, by `key` (cumulative or tottime)."""
+    stats = pstats.Stats(str(path))
+    table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    rows = []
+    for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in table.items():
+        where = filename
+        for prefix in (str(REPO) + "/", sys.prefix + "/"):
+            where = where.removeprefix(prefix)
+        rows.append({"function": f"{where}:{line}({name})", "ncalls": ncalls,
+                     "tottime": round(tottime, 3), "cumtime": round(cumtime, 3)})
+    rows.sort(key=lambda r: -r[key if key == "tottime" else "cumtime"])
+    return rows[:count]
+
+
+def generator_digest() -> str:
+    """A short hash of the generator's sources and templates (they change under our feet)."""
+    digest = hashlib.sha256()
+    for folder in ("generator", "site_templates"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(REPO).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
+    digest = generator_digest()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    cpu = time.process_time()
+    if step == "mkdocs":
+        data = _step_mkdocs(root)
+    elif step == "profile":
+        assert profile is not None
+        data = _step_profile(root, profile)
+    else:
+        data = _step_generate(root)
+    data["cpu_seconds"] = time.process_time() - cpu  # the whole step, imports included
+    data["load_before"] = load
+    data["load_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    data["generator_digest"] = digest
+    result.write_text(json.dumps(data), encoding="utf-8")
+    return 0
+
+
+# ---------------------------------------------------------------- the orchestrator
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    memory = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = os.cpu_count() or 0
+    from importlib import metadata
+
+    versions = {}
+    for package in ("mkdocs", "mkdocs-material", "jinja2", "pydantic", "pyyaml"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "missing"
+    return {"cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable, "memory_gib": memory,
+            "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "platform": platform.platform(), "packages": versions, "commit": commit()}
+
+
+def commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" with uncommitted changes" if git("status", "--porcelain") else "")
+
+
+def _spawn(step: str, root: Path, log: Path, profile: Path | None = None) -> dict[str, Any]:
+    result = root.parent / f"bench-{step}.json"
+    command = [sys.executable, "-m", "tests.bench", "--step", step, "--root", str(root),
+               "--result", str(result)]
+    if profile is not None:
+        command += ["--profile", str(profile)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    started = time.perf_counter()
+    with log.open("a", encoding="utf-8") as stream:
+        stream.write(f"\n==== {step}\n")
+        stream.flush()
+        done = subprocess.run(command, cwd=REPO, env=env, stdout=stream, stderr=stream,
+                              check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+        raise SystemExit(f"step {step} failed (exit {done.returncode}); log {log}:\n{tail}")
+    data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
+    data["process_seconds"] = wall
+    result.unlink()
+    return data
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _largest(folder: Path, count: int = 5) -> list[dict[str, Any]]:
+    files = sorted((p for p in folder.rglob("*") if p.is_file()),
+                   key=lambda p: -p.stat().st_size)
+    return [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size}
+            for p in files[:count]]
+
+
+def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    from tests.corpus import build_corpus, edit_actor, edit_brief
+
+    root = workdir / "project"
+    log = workdir / "bench.log"
+    _progress(f"building corpus: {args.briefs} briefs, {args.actors} actors, "
+              f"{args.terms} terms in {root}")
+    started = time.perf_counter()
+    corpus = build_corpus(root, args.briefs, args.actors, args.terms, args.seed)
+    corpus_seconds = time.perf_counter() - started
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "corpus": {"briefs": args.briefs, "actors": args.actors, "terms": args.terms,
+                   "seed": args.seed, "tags": len(corpus.tags),
+                   "bytes": corpus.bytes_written, "build_seconds": round(corpus_seconds, 2)},
+        "steps": {},
+    }
+    steps: dict[str, Any] = results["steps"]
+
+    _progress("cold generation")
+    steps["cold"] = _spawn("cold", root, log)
+    results["docs"] = {"files": sum(1 for p in (root / "docs").rglob("*") if p.is_file()),
+                       "bytes": sum(p.stat().st_size for p in (root / "docs").rglob("*")
+                                    if p.is_file()),
+                       "largest": _largest(root / "docs")}
+    wanted = set(args.steps.split(",")) if args.steps else {*STEPS, "mkdocs"}
+    if args.skip_mkdocs:
+        wanted.discard("mkdocs")
+    if "noop" in wanted:
+        _progress("no-op regeneration")
+        steps["noop"] = _spawn("noop", root, log)
+
+    if "brief_edit" in wanted:
+        brief = corpus.briefs[len(corpus.briefs) // 2]
+        edit_brief(root, brief)
+        _progress(f"regeneration after editing brief {brief}")
+        steps["brief_edit"] = _spawn("brief_edit", root, log)
+        steps["brief_edit"]["edited"] = brief
+
+    if "actor_edit" in wanted:
+        # Actors are listed most-mentioned first: the median one is a typical edit.
+        actor = corpus.actors[len(corpus.actors) // 2]
+        edit_actor(root, actor)
+        _progress(f"regeneration after editing actor {actor}")
+        steps["actor_edit"] = _spawn("actor_edit", root, log)
+        steps["actor_edit"]["edited"] = actor
+
+    if "mkdocs" in wanted:
+        _progress("MkDocs build (strict)")
+        steps["mkdocs"] = _spawn("mkdocs", root, log)
+        mk = steps["mkdocs"]
+        results["derived"] = {
+            "mkdocs_ms_per_page": 1000 * mk["seconds"] / max(1, mk["pages"]),
+            "generation_over_mkdocs": steps["cold"]["seconds"] / mk["seconds"],
+        }
+    if args.profile:
+        _progress("profiling cold generation")
+        results["profile"] = _spawn("profile", root, log, Path(args.profile).resolve())
+    return results
+
+
+def format_table(results: dict[str, Any]) -> str:
+    m, c = results["machine"], results["corpus"]
+    lines = [
+        f"commit {m['commit']}; {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
+        f"{m['memory_gib']} GiB; Python {m['python']}; mkdocs {m['packages']['mkdocs']}, "
+        f"material {m['packages']['mkdocs-material']}",
+        f"corpus: {c['briefs']} briefs, {c['actors']} actors, {c['terms']} terms, {c['tags']} "
+        f"tags, seed {c['seed']}, {c['bytes'] / 1e6:.1f} MB of YAML and seeds",
+        "",
+        "| step | time (s) | process wall (s) | process CPU (s) | load 1 min | written "
+        "| removed | peak RSS (MiB) | after imports (MiB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    names = {"cold": "cold generation", "noop": "no-op regeneration",
+             "brief_edit": "one brief edited", "actor_edit": "one actor edited",
+             "mkdocs": "MkDocs build"}
+    for key, label in names.items():
+        step = results["steps"].get(key)
+        if step is None:
+            continue
+        written = step.get("written", step.get("pages", ""))
+        removed = step.get("removed", "")
+        load = step.get("load_before")
+        lines.append(f"| {label} | {step['seconds']:.2f} | {step['process_seconds']:.2f} | "
+                     f"{step['cpu_seconds']:.2f} | {'' if load is None else f'{load:.1f}'} | "
+                     f"{written} | {removed} | {step['peak_rss_mib']:.0f} | "
+                     f"{step['rss_before_mib']:.0f} |")
+    digests = {s["generator_digest"] for s in results["steps"].values()}
+    if len(digests) > 1:
+        lines.append("")
+        lines.append("WARNING: generator/ or site_templates/ changed between steps "
+                     f"({', '.join(sorted(digests))}); the figures mix code versions.")
+    derived = results.get("derived")
+    if derived:
+        mk = results["steps"]["mkdocs"]
+        lines += ["", f"MkDocs: {mk['pages']} pages, {mk['html_files']} HTML files, "
+                  f"{mk['site_bytes'] / 1e6:.0f} MB; {derived['mkdocs_ms_per_page']:.1f} ms "
+                  f"per page; generation/MkDocs = {derived['generation_over_mkdocs']:.2f}"]
+    docs = results.get("docs")
+    if docs:
+        largest = ", ".join(f"{f['path']} {f['bytes'] / 1e3:.0f} kB" for f in docs["largest"])
+        lines.append(f"docs/: {docs['files']} files, {docs['bytes'] / 1e6:.1f} MB; "
+                     f"largest: {largest}")
+    profile = results.get("profile")
+    if profile:
+        lines += ["", f"cold generation under cProfile: {profile['seconds']:.2f} s "
+                  f"({profile['profile']}); top by cumulative time:", "",
+                  "| cumulative (s) | own (s) | calls | function |", "|---:|---:|---:|---|"]
+        lines += [f"| {r['cumtime']:.2f} | {r['tottime']:.2f} | {r['ncalls']} | "
+                  f"`{r['function']}` |" for r in profile["cumulative"]]
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--briefs", type=int, default=5000)
+    p.add_argument("--actors", type=int, default=1000)
+    p.add_argument("--terms", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", help="also write the results to this file")
+    p.add_argument("--skip-mkdocs", action="store_true", help="time generation only")
+    p.add_argument("--steps", help="comma-separated subset of noop, brief_edit, actor_edit, "
+                                   "mkdocs (cold generation always runs); default: all")
+    p.add_argument("--profile", help="also profile cold generation; write the cProfile dump here")
+    p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
+    p.add_argument("--step", choices=(*STEPS, "mkdocs", "profile"), help=argparse.SUPPRESS)
+    p.add_argument("--root", help=argparse.SUPPRESS)
+    p.add_argument("--result", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.step:
+        return run_step(args.step, Path(args.root), Path(args.result),
+                        Path(args.profile) if args.profile else None)
+    if args.workdir:
+        workdir = Path(args.workdir).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        results = run_benchmark(args, workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="briefs-bench-") as tmp:
+            results = run_benchmark(args, Path(tmp))
+    print(format_table(results))
+    text = json.dumps(results, indent=2)
+    print()
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
