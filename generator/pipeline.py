@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .diagnostics import Diagnostic, DiagnosticsError
 from .inventory import discover
 from .link import Graph, link
 from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, render_pages
 from .urls import SiteConfig
-from .write import WriteReport, write_tree
+from .write import WriteReport, recover, write_tree
 
 DOCS_DIR = "docs"
 DOCS_GITIGNORE = (
@@ -60,6 +61,18 @@ def _assets(root: Path) -> dict[str, bytes]:
 
 
 def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> WriteReport:
-    """Generate the Markdown site into `docs_dir`; a failure leaves it as it was."""
+    """Generate the Markdown site into `docs_dir`; a failure leaves it as it was.
+
+    When no input, template, setting or output file changed since the last successful run
+    (the build cache), nothing is parsed or written.
+    """
+    docs = docs_dir or root / DOCS_DIR
+    recover(docs)
+    before = cache.fingerprint(root, config, docs)
+    if cache.is_fresh(root, before):
+        return WriteReport(unchanged=len(before["outputs"]))
+    cache.forget(root)
     generated = generate_files(root, config)
-    return write_tree(docs_dir or root / DOCS_DIR, generated.files)
+    report = write_tree(docs, generated.files)
+    cache.save(root, cache.fingerprint(root, config, docs))
+    return report

@@ -14,7 +14,7 @@ from generator.link import link
 from generator.pipeline import check
 from generator.provenance import normalise, verify_quote
 from generator.text import Link, LinkTarget, Mention, parse_rich, render_rich
-from generator.urls import id_problem, link_scheme_problem, relative_url
+from generator.urls import SiteConfig, id_problem, link_scheme_problem, relative_url
 from generator.write import write_tree
 
 Write = Callable[[Path, str, str | bytes], Path]
@@ -224,3 +224,40 @@ def test_check_reports_all_problems_sorted(project: Path, write: Write) -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert cli.main(["--root", str(tmp_path / "nowhere"), "check"]) == 2
+
+
+# ---------------------------------------------------------------- cache
+
+
+def test_cache_skips_unchanged_runs_and_sees_every_change(project: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+
+    config = SiteConfig("Briefs", "https://example.org/")
+    first = pipeline.generate(project, config)
+    assert first.written
+
+    calls = {"n": 0}
+    real = pipeline.generate_files
+
+    def counting(root: Path, site: SiteConfig) -> pipeline.Generated:
+        calls["n"] += 1
+        return real(root, site)
+
+    monkeypatch.setattr(pipeline, "generate_files", counting)
+    assert not pipeline.generate(project, config).changed
+    assert calls["n"] == 0, "nothing changed: nothing parsed"
+
+    brief = project / "briefs" / "xi-lavrov-beijing-talks.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
+                     encoding="utf-8")
+    report = pipeline.generate(project, config)
+    assert calls["n"] == 1 and "briefs/xi-lavrov-beijing-talks.md" in report.written
+
+    (project / "docs" / "index.md").unlink()  # an output removed by hand
+    assert pipeline.generate(project, config).written == ["index.md"]
+    assert calls["n"] == 2
+
+    assert not pipeline.generate(project, SiteConfig("Briefs", "https://example.org/")).changed
+    pipeline.generate(project, SiteConfig("Briefs", "https://other.example/"))
+    assert calls["n"] == 3, "a new site URL regenerates"
