@@ -12,7 +12,8 @@ from .link import Edge
 from .text import mermaid_label
 
 _ACC_UNSAFE = re.compile(r"[^\w ,.'’-]")
-MAX_EDGES = 120  # beyond this a diagram stops being readable; the text list says so
+MAX_EDGES = 120
+WIDE_NODES = 6  # beyond this a diagram stops being readable; the text list says so
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,20 @@ class Diagram:
 
 
 def unique_edges(edges: Iterable[Edge]) -> list[DiagramEdge]:
+    """Each labelled edge once; an affiliation or membership edge only where no relation
+    written in a brief already joins the same two actors (two arrows would overlap)."""
+    edges = list(edges)
+    related = {(e.source, e.target) for e in edges if e.brief is not None}
     seen: dict[tuple[str, str, str], None] = {}
     for e in edges:
+        if e.brief is None and (e.source, e.target) in related:
+            continue
         seen.setdefault((e.source, e.target, e.label))
     return [DiagramEdge(*key) for key in seen]
 
 
 def flowchart(edges: list[DiagramEdge], name: Callable[[str], str],
-              href: Callable[[str], str], title: str, direction: str = "LR") -> Diagram | None:
+              href: Callable[[str], str], title: str) -> Diagram | None:
     """A Mermaid flowchart whose nodes are actors (linked to their pages) and edges relations."""
     if not edges:
         return None
@@ -46,6 +53,8 @@ def flowchart(edges: list[DiagramEdge], name: Callable[[str], str],
     for edge in shown:
         for actor in (edge.source, edge.target):
             nodes.setdefault(actor, f"n{len(nodes)}")
+    # Wide left-to-right charts shrink to unreadable text; larger ones run top-down.
+    direction = "LR" if len(nodes) <= WIDE_NODES else "TB"
     lines = [f"flowchart {direction}", f"  accTitle: {_ACC_UNSAFE.sub(' ', title)}"]
     for actor, node in nodes.items():
         lines.append(f'  {node}["{mermaid_label(name(actor))}"]')

@@ -39,6 +39,20 @@ TEMPLATES_DIR = "site_templates"
 PAGE_TEMPLATES = "pages"
 ASSETS_DIR = "assets"
 WORDS_PER_MINUTE = 220
+# Title and description of each section page (front matter, JSON-LD, search).
+SECTIONS = {
+    urls.HOME: ("", "Explainer briefs on the news: what happened, why it matters, who is who "
+                    "and what the words mean."),
+    urls.BRIEFS_INDEX: ("Briefs", "Every brief, newest first."),
+    urls.ACTORS_INDEX: ("Actors", "The people, countries, organizations, groups and places "
+                                  "in the briefs."),
+    urls.GLOSSARY_INDEX: ("Glossary", "The terms the briefs rely on, A to Z, each with a "
+                                      "one-sentence definition."),
+    urls.TAGS_INDEX: ("Tags", "Topics, each with the briefs about it."),
+    urls.TIMELINE: ("Timeline", "Every dated event from every brief, newest first."),
+    urls.GUIDE: ("How to add content", "How editors add briefs, actor profiles and glossary "
+                                       "terms: files, fields and checks."),
+}
 KIND_HEADINGS = {"person": "People", "country": "Countries", "organization": "Organizations",
                  "group": "Groups", "place": "Places"}
 
@@ -142,9 +156,14 @@ class Renderer:
 
     def render(self, template: str, path: str, *, jsonld: dict[str, Any] | None = None,
                **context: Any) -> tuple[str, str]:
+        if path in SECTIONS:
+            title, description = SECTIONS[path]
+            context.setdefault("title", title or self.config.site_name)
+            context.setdefault("description", description)
         structured_data = jsonld or structured.page_jsonld(
             self.config, path, str(context.get("title", self.config.site_name)),
-            str(context.get("description", "")))
+            str(context.get("description", "")),
+            "CollectionPage" if path in SECTIONS and path != urls.HOME else "WebPage")
         try:
             text = self.env.get_template(template).render(
                 page_path=path, site=self.config, nav=self.nav(path),
@@ -256,7 +275,7 @@ class Renderer:
     def timeline_page(self) -> list[tuple[str, str]]:
         path = urls.TIMELINE
         years: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for event in self.graph.events:
+        for event in reversed(self.graph.events):  # newest first, like the years
             years[event.date.year].append(self.event_view(path, event.index, event.brief))
         return [self.render("timeline.md.j2", path, years=sorted(years.items(), reverse=True))]
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("cold", "noop", "brief_edit", "actor_edit")
+STEPS = ("cold", "noop", "noop_uncached", "brief_edit", "actor_edit")
 
 # ---------------------------------------------------------------- measurements in the child
 
@@ -60,10 +60,21 @@ def peak_rss_mib() -> float:
     return kib / 1024
 
 
-def _step_generate(root: Path) -> dict[str, Any]:
+def _step_generate(root: Path, *, uncached: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
+    import generator
     from generator.pipeline import generate
     from generator.site import site_config
+
+    if uncached:  # forget the build cache, if this version of the generator keeps one
+        import shutil
+
+        try:
+            from generator.cache import CACHE_DIR
+        except ImportError:
+            CACHE_DIR = ""
+        if CACHE_DIR:
+            shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
 
     imported = time.perf_counter()
     config = site_config(root)
@@ -75,7 +86,7 @@ def _step_generate(root: Path) -> dict[str, Any]:
             "config_seconds": configured - imported, "written": len(report.written),
             "removed": len(report.removed), "unchanged": report.unchanged,
             "written_paths": report.written[:50], "rss_before_mib": rss_before,
-            "peak_rss_mib": peak_rss_mib()}
+            "peak_rss_mib": peak_rss_mib(), "generator": str(Path(generator.__file__).parent)}
 
 
 def _step_mkdocs(root: Path) -> dict[str, Any]:
@@ -111,7 +122,7 @@ def _step_profile(root: Path, out: Path) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     shutil.rmtree(target, ignore_errors=True)
     profiler.dump_stats(str(out))
-    return {"seconds": seconds, "profile": str(out),
+    return {"seconds": seconds, "profile": str(out), "peak_rss_mib": peak_rss_mib(),
             "cumulative": top_functions(out, "cumulative", 25),
             "tottime": top_functions(out, "tottime", 15)}
 
@@ -131,15 +142,32 @@ def top_functions(path: Path, key: str, count: int) -> list[dict[str, Any]]:
     return rows[:count]
 
 
-def generator_digest() -> str:
-    """A short hash of the generator's sources and templates (they change under our feet)."""
+def generator_digest(code: Path | None = None) -> str:
+    """A short hash of the generator package this process imports (or of `code`)."""
+    if code is None:
+        import generator
+
+        code = Path(generator.__file__).parent
     digest = hashlib.sha256()
-    for folder in ("generator", "site_templates"):
-        for path in sorted((REPO / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(REPO).as_posix().encode())
-                digest.update(path.read_bytes())
+    for path in sorted(code.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            digest.update(path.relative_to(code).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def snapshot_generator(workdir: Path) -> Path:
+    """Copy generator/ so that every step runs the same code while others edit the repo.
+
+    The copy comes first on the children's PYTHONPATH, ahead of the editable install.
+    """
+    import shutil
+
+    code = workdir / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(REPO / "generator", code / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return code
 
 
 def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
@@ -152,7 +180,7 @@ def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
         assert profile is not None
         data = _step_profile(root, profile)
     else:
-        data = _step_generate(root)
+        data = _step_generate(root, uncached=step == "noop_uncached")
     data["cpu_seconds"] = time.process_time() - cpu  # the whole step, imports included
     data["load_before"] = load
     data["load_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
@@ -200,22 +228,29 @@ def commit() -> str:
                               check=False).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" with uncommitted changes" if git("status", "--porcelain") else "")
+    if not git("status", "--porcelain"):
+        return head
+    code = git("status", "--porcelain", "--", "generator", "site_templates", "mkdocs.yml")
+    return head + " with uncommitted changes" + (
+        " (including generator/, site_templates/ or mkdocs.yml)" if code
+        else " (none in generator/, site_templates/, mkdocs.yml)")
 
 
-def _spawn(step: str, root: Path, log: Path, profile: Path | None = None) -> dict[str, Any]:
+def _spawn(step: str, root: Path, log: Path, code: Path | None,
+           profile: Path | None = None) -> dict[str, Any]:
     result = root.parent / f"bench-{step}.json"
     command = [sys.executable, "-m", "tests.bench", "--step", step, "--root", str(root),
                "--result", str(result)]
     if profile is not None:
         command += ["--profile", str(profile)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+        p for p in (str(code or ""), str(REPO), os.environ.get("PYTHONPATH", "")) if p))
     started = time.perf_counter()
     with log.open("a", encoding="utf-8") as stream:
         stream.write(f"\n==== {step}\n")
         stream.flush()
-        done = subprocess.run(command, cwd=REPO, env=env, stdout=stream, stderr=stream,
+        # `python -m` puts the working folder first on sys.path: run from the snapshot.
+        done = subprocess.run(command, cwd=code or REPO, env=env, stdout=stream, stderr=stream,
                               check=False)
     wall = time.perf_counter() - started
     if done.returncode != 0:
@@ -243,6 +278,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     root = workdir / "project"
     log = workdir / "bench.log"
+    code = None if args.no_snapshot else snapshot_generator(workdir)
     _progress(f"building corpus: {args.briefs} briefs, {args.actors} actors, "
               f"{args.terms} terms in {root}")
     started = time.perf_counter()
@@ -250,6 +286,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     corpus_seconds = time.perf_counter() - started
     results: dict[str, Any] = {
         "machine": machine(),
+        "generator_digest": generator_digest(code / "generator" if code else REPO / "generator"),
         "corpus": {"briefs": args.briefs, "actors": args.actors, "terms": args.terms,
                    "seed": args.seed, "tags": len(corpus.tags),
                    "bytes": corpus.bytes_written, "build_seconds": round(corpus_seconds, 2)},
@@ -257,8 +294,15 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     }
     steps: dict[str, Any] = results["steps"]
 
-    _progress("cold generation")
-    steps["cold"] = _spawn("cold", root, log)
+    def run(step: str, label: str, profile: Path | None = None) -> dict[str, Any]:
+        _progress(label)
+        data = _spawn(step, root, log, code, profile)
+        _progress(f"  {data['seconds']:.2f} s ({data['cpu_seconds']:.2f} s CPU), written "
+                  f"{data.get('written', data.get('pages', '-'))}, peak RSS "
+                  f"{data.get('peak_rss_mib', 0):.0f} MiB, load {data.get('load_before')}")
+        return data
+
+    steps["cold"] = run("cold", "cold generation")
     results["docs"] = {"files": sum(1 for p in (root / "docs").rglob("*") if p.is_file()),
                        "bytes": sum(p.stat().st_size for p in (root / "docs").rglob("*")
                                     if p.is_file()),
@@ -267,42 +311,39 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     if args.skip_mkdocs:
         wanted.discard("mkdocs")
     if "noop" in wanted:
-        _progress("no-op regeneration")
-        steps["noop"] = _spawn("noop", root, log)
-
+        steps["noop"] = run("noop", "no-op regeneration")
+    if "noop_uncached" in wanted:
+        steps["noop_uncached"] = run("noop_uncached", "no-op regeneration, build cache cleared")
     if "brief_edit" in wanted:
         brief = corpus.briefs[len(corpus.briefs) // 2]
         edit_brief(root, brief)
-        _progress(f"regeneration after editing brief {brief}")
-        steps["brief_edit"] = _spawn("brief_edit", root, log)
+        steps["brief_edit"] = run("brief_edit", f"regeneration after editing brief {brief}")
         steps["brief_edit"]["edited"] = brief
-
     if "actor_edit" in wanted:
         # Actors are listed most-mentioned first: the median one is a typical edit.
         actor = corpus.actors[len(corpus.actors) // 2]
         edit_actor(root, actor)
-        _progress(f"regeneration after editing actor {actor}")
-        steps["actor_edit"] = _spawn("actor_edit", root, log)
+        steps["actor_edit"] = run("actor_edit", f"regeneration after editing actor {actor}")
         steps["actor_edit"]["edited"] = actor
-
     if "mkdocs" in wanted:
-        _progress("MkDocs build (strict)")
-        steps["mkdocs"] = _spawn("mkdocs", root, log)
-        mk = steps["mkdocs"]
+        mk = steps["mkdocs"] = run("mkdocs", "MkDocs build (strict)")
+        pages = max(1, mk["pages"])
         results["derived"] = {
-            "mkdocs_ms_per_page": 1000 * mk["seconds"] / max(1, mk["pages"]),
+            "mkdocs_ms_per_page": 1000 * mk["seconds"] / pages,
+            "mkdocs_cpu_ms_per_page": 1000 * mk["cpu_seconds"] / pages,
             "generation_over_mkdocs": steps["cold"]["seconds"] / mk["seconds"],
         }
     if args.profile:
-        _progress("profiling cold generation")
-        results["profile"] = _spawn("profile", root, log, Path(args.profile).resolve())
+        results["profile"] = run("profile", "profiling cold generation",
+                                 Path(args.profile).resolve())
     return results
 
 
 def format_table(results: dict[str, Any]) -> str:
     m, c = results["machine"], results["corpus"]
     lines = [
-        f"commit {m['commit']}; {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
+        f"commit {m['commit']} (generator/ {results['generator_digest']}); "
+        f"{m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
         f"{m['memory_gib']} GiB; Python {m['python']}; mkdocs {m['packages']['mkdocs']}, "
         f"material {m['packages']['mkdocs-material']}",
         f"corpus: {c['briefs']} briefs, {c['actors']} actors, {c['terms']} terms, {c['tags']} "
@@ -313,6 +354,7 @@ def format_table(results: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     names = {"cold": "cold generation", "noop": "no-op regeneration",
+             "noop_uncached": "no-op, build cache cleared",
              "brief_edit": "one brief edited", "actor_edit": "one actor edited",
              "mkdocs": "MkDocs build"}
     for key, label in names.items():
@@ -327,6 +369,7 @@ def format_table(results: dict[str, Any]) -> str:
                      f"{written} | {removed} | {step['peak_rss_mib']:.0f} | "
                      f"{step['rss_before_mib']:.0f} |")
     digests = {s["generator_digest"] for s in results["steps"].values()}
+    digests |= {results.get("profile", {}).get("generator_digest", next(iter(digests)))}
     if len(digests) > 1:
         lines.append("")
         lines.append("WARNING: generator/ or site_templates/ changed between steps "
@@ -336,7 +379,8 @@ def format_table(results: dict[str, Any]) -> str:
         mk = results["steps"]["mkdocs"]
         lines += ["", f"MkDocs: {mk['pages']} pages, {mk['html_files']} HTML files, "
                   f"{mk['site_bytes'] / 1e6:.0f} MB; {derived['mkdocs_ms_per_page']:.1f} ms "
-                  f"per page; generation/MkDocs = {derived['generation_over_mkdocs']:.2f}"]
+                  f"per page ({derived['mkdocs_cpu_ms_per_page']:.1f} ms CPU); "
+                  f"generation/MkDocs = {derived['generation_over_mkdocs']:.2f}"]
     docs = results.get("docs")
     if docs:
         largest = ", ".join(f"{f['path']} {f['bytes'] / 1e3:.0f} kB" for f in docs["largest"])
@@ -365,6 +409,8 @@ def parser() -> argparse.ArgumentParser:
                                    "mkdocs (cold generation always runs); default: all")
     p.add_argument("--profile", help="also profile cold generation; write the cProfile dump here")
     p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
+    p.add_argument("--no-snapshot", action="store_true",
+                   help="run the repository's generator/ live instead of a copy taken at start")
     p.add_argument("--step", choices=(*STEPS, "mkdocs", "profile"), help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)

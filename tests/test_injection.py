@@ -401,6 +401,7 @@ def mermaid_shape(line: str) -> str:
     """A Mermaid source line with labels and numbers abstracted; UNSAFE when a label is not."""
     # accTitle runs to the end of its line; it must hold nothing Mermaid could read as syntax
     line = re.sub(r"^(\s*accTitle: )[^\"<>#;%{}\[\]()|`]*$", r"\1T", line)
+    line = re.sub(r"^flowchart (?:LR|TB)$", "flowchart D", line)  # direction follows size
     line = re.sub(r"click (n\d+) href " + _HREF + " " + _LABEL, r"click \1 href H L", line)
     without = re.sub(_LABEL, "L", line)
     if '"' in without:

@@ -7,10 +7,12 @@ the pages that depend on the edited file).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from generator.cache import CACHE_DIR
 from generator.link import Graph
 from generator.pipeline import check, generate
 from generator.site import site_config
@@ -93,6 +95,10 @@ def test_incremental_regeneration(corpus: Corpus, graph: Graph) -> None:
     assert len(pages) > BRIEFS + ACTORS + TERMS
     assert pages <= outputs
 
+    noop = _generate(root)
+    assert (noop.written, noop.removed) == ([], [])
+    # Without the build cache every page is rendered again, and still nothing is written.
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
     noop = _generate(root)
     assert (noop.written, noop.removed) == ([], [])
 
