@@ -20,7 +20,7 @@ from markupsafe import Markup
 from . import structured, urls
 from .diagnostics import Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
-from .link import Graph, actor_rich_fields, term_rich_fields
+from .link import Graph
 from .load import Loc
 from .models import MONTHS, Brief
 from .text import (
@@ -344,7 +344,6 @@ class Renderer:
     def actor_page(self, actor_id: str) -> tuple[str, str]:
         actor = self.content.actors[actor_id].model
         path = urls.page_path(Kind.ACTOR, actor_id)
-        fields = dict(actor_rich_fields(actor))
         view = {
             "id": actor_id,
             "name": actor.name,
@@ -359,8 +358,7 @@ class Renderer:
             "aliases": [a for a in actor.aliases if a != actor.name],
             "summary": self.rich(path, actor_id, ("summary",)),
             "description": self.tooltips[actor_id],
-            "profile": self.rich(path, actor_id, ("profile",)) if ("profile",) in fields
-            else None,
+            "profile": self.rich(path, actor_id, ("profile",)) if actor.profile else None,
             "links": [{"label": label, "url": url} for label, url in actor.links.items()],
             "appears_in": [self.card(path, b) for b in self.graph.appears_in.get(actor_id, ())],
             "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
@@ -376,14 +374,13 @@ class Renderer:
     def term_page(self, term_id: str) -> tuple[str, str]:
         term = self.content.terms[term_id].model
         path = urls.page_path(Kind.TERM, term_id)
-        fields = dict(term_rich_fields(term))
         view = {
             "id": term_id,
             "term": term.term,
             "definition": term.definition,
             "aliases": [a for a in term.aliases if a != term.term],
             "explanation": self.rich(path, term_id, ("explanation",))
-            if ("explanation",) in fields else None,
+            if term.explanation else None,
             "used_by": [self.link(path, a) for a in term.used_by if a in self.names],
             "related": [self.link(path, r) for r in term.related if r in self.names],
             "used_in": [self.card(path, b) for b in self.graph.appears_in.get(term_id, ())],
