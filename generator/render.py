@@ -282,7 +282,20 @@ class Renderer:
     def guide_page(self) -> list[tuple[str, str]]:
         from .schema import field_tables
 
-        return [self.render("guide.md.j2", urls.GUIDE, tables=field_tables())]
+        return [self.render("guide.md.j2", urls.GUIDE, tables=field_tables(),
+                            example=self.guide_example())]
+
+    def guide_example(self) -> dict[str, str] | None:
+        """The opening of the newest brief's YAML, as the worked example of the guide."""
+        if not self.graph.briefs_by_date:
+            return None
+        entity = self.content.briefs[self.graph.briefs_by_date[0]]
+        lines = entity.doc.text.splitlines()
+        cut = next((i for i, line in enumerate(lines) if line.startswith("key_points:")),
+                   min(len(lines), 30))
+        shown = lines[:cut + 3] if cut + 3 < len(lines) else lines
+        return {"path": entity.rel, "text": "\n".join(shown),
+                "more": str(len(lines) - len(shown))}
 
     def brief_page(self, brief_id: str) -> tuple[str, str]:
         entity = self.content.briefs[brief_id]
