@@ -7,6 +7,7 @@ templates only arrange them. Any other value a template prints is escaped as pla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable
@@ -64,7 +65,7 @@ class LinkView:
     title: str = ""
     css: str = ""
 
-    @property
+    @functools.cached_property
     def html(self) -> Markup:
         return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
 
@@ -111,6 +112,8 @@ class Renderer:
                       if i in graph.content.actors or i in graph.content.terms
                       or i in graph.content.briefs}
         self.tooltips = {i: self._tooltip(i) for i in self.names}
+        self._links: dict[tuple[int, str], LinkView] = {}
+        self._cards: dict[tuple[int, str], Markup] = {}
 
     # ------------------------------------------------------------ helpers for views
 
@@ -125,11 +128,17 @@ class Renderer:
     def page_of(self, entity_id: str) -> str:
         return urls.page_path(self.graph.kind_of(entity_id), entity_id)
 
-    def link(self, from_page: str, entity_id: str, text: str | None = None) -> LinkView:
-        kind = self.graph.kind_of(entity_id)
-        return LinkView(urls.relative_url(from_page, self.page_of(entity_id)),
-                        text if text is not None else self.names[entity_id],
-                        self.tooltips[entity_id], f"ref ref-{kind.value}")
+    def link(self, from_page: str, entity_id: str) -> LinkView:
+        """A link to an entity with its name and tooltip; shared by pages at one depth."""
+        key = (urls.page_url(from_page).count("/"), entity_id)
+        view = self._links.get(key)
+        if view is None:
+            kind = self.graph.kind_of(entity_id)
+            view = LinkView(urls.relative_url(from_page, self.page_of(entity_id)),
+                            self.names[entity_id], self.tooltips[entity_id],
+                            f"ref ref-{kind.value}")
+            self._links[key] = view
+        return view
 
     def targets(self, from_page: str, rich: Rich) -> dict[str, LinkTarget]:
         out = {}
@@ -164,19 +173,25 @@ class Renderer:
             self.config, path, str(context.get("title", self.config.site_name)),
             str(context.get("description", "")),
             "CollectionPage" if path in SECTIONS and path != urls.HOME else "WebPage")
+        text = self.template(template, page_path=path, site=self.config, nav=self.nav(path),
+                             jsonld=yaml_string(json_for_html(structured_data)), **context)
+        return path, text
+
+    def template(self, name: str, **context: Any) -> str:
+        """Render one template; any failure is a located `template` diagnostic."""
+        rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{name}"
         try:
-            text = self.env.get_template(template).render(
-                page_path=path, site=self.config, nav=self.nav(path),
-                jsonld=yaml_string(json_for_html(structured_data)), **context)
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{exc.name or name}"
+            raise RenderError(Diagnostic(where, exc.lineno or 1, 1, "template",
+                                         f"template failed: {exc.message}")) from exc
         except jinja2.TemplateError as exc:
-            line = getattr(exc, "lineno", None) or 1
-            rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{template}"
-            raise RenderError(Diagnostic(rel, line, 1, "template",
+            raise RenderError(Diagnostic(rel, 1, 1, "template",
                                          f"template failed: {exc}")) from exc
         except TypeError as exc:
-            raise RenderError(Diagnostic(f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{template}", 1, 1,
-                                         "template", f"template failed: {exc}")) from exc
-        return path, text
+            raise RenderError(Diagnostic(rel, 1, 1, "template",
+                                         f"template failed: {exc}")) from exc
 
     def nav(self, path: str) -> dict[str, str]:
         return {name: urls.relative_url(path, target) for name, target in (
@@ -197,15 +212,22 @@ class Renderer:
         pages += [self.term_page(t) for t in sorted(self.content.terms)]
         return pages
 
-    def card(self, from_page: str, brief_id: str) -> dict[str, Any]:
-        brief = self.content.briefs[brief_id].model
-        return {
-            "link": self.link(from_page, brief_id),
-            "dek": brief.dek,
-            "date": _date_view(brief.date),
-            "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
-                     for t in brief.tags],
-        }
+    def card(self, from_page: str, brief_id: str) -> Markup:
+        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
+        key = (urls.page_url(from_page).count("/"), brief_id)
+        html = self._cards.get(key)
+        if html is None:
+            brief = self.content.briefs[brief_id].model
+            view = {
+                "link": self.link(from_page, brief_id),
+                "dek": brief.dek,
+                "date": _date_view(brief.date),
+                "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
+                         for t in brief.tags],
+            }
+            html = Markup(self.template("_card.j2", card=view))
+            self._cards[key] = html
+        return html
 
     def home(self) -> list[tuple[str, str]]:
         path = urls.HOME

@@ -261,3 +261,11 @@ def test_cache_skips_unchanged_runs_and_sees_every_change(project: Path,
     assert not pipeline.generate(project, SiteConfig("Briefs", "https://example.org/")).changed
     pipeline.generate(project, SiteConfig("Briefs", "https://other.example/"))
     assert calls["n"] == 3, "a new site URL regenerates"
+
+
+def test_template_errors_are_located_diagnostics(project: Path, write: Write) -> None:
+    write(project, "site_templates/pages/_card.j2", "{% if %}broken")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert cli.main(["--root", str(project), "generate"]) == 1
+    assert out.getvalue().startswith("site_templates/pages/_card.j2:1:1: error[template]: ")
