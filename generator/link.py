@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, did_you_mean
 from .load import Document, Loc
 from .models import Actor, Brief, PartialDate, Term
 from .provenance import verify_quote
-from .text import BulletList, Emph, Inline, Link, Mention, Paragraph, Ref, Rich, Strong, Text
+from .text import BulletList, Emph, Inline, Mention, Paragraph, Ref, Rich, Strong, Text
 from .urls import Kind
 from .validate import Content, Entity, Seed
 
@@ -110,7 +110,6 @@ class Graph:
 def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
     graph = Graph(content)
     problems: list[Diagnostic] = []
-    names = _display_names(content)
     matcher, alias_problems = _alias_matcher(content)
     problems += alias_problems
 
@@ -156,7 +155,6 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
         for actor in term.model.used_by:
             used_by[actor].append(term.id)
     graph.used_by_terms = {k: tuple(v) for k, v in used_by.items()}
-    del names
     return graph, problems
 
 
@@ -348,7 +346,10 @@ def _alias_matcher(content: Content) -> tuple[_AliasMatcher, list[Diagnostic]]:
 
 def _link_mentions(rich: Rich, matcher: _AliasMatcher, seen: dict[str, None],
                    content: Content) -> Rich:
-    """Turn the first occurrence of each entity's alias into a Mention; refs count as seen."""
+    """Turn the first occurrence of each entity's alias into a Mention; refs count as seen.
+
+    Only running text is searched: link texts and code are left as written.
+    """
     def inlines(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for node in nodes:
@@ -385,7 +386,6 @@ def _link_mentions(rich: Rich, matcher: _AliasMatcher, seen: dict[str, None],
             blocks.append(Paragraph(inlines(block.children)))
         else:
             blocks.append(BulletList(tuple(inlines(item) for item in block.items)))
-    _ = Link  # links and code are never searched for mentions
     return Rich(rich.source, tuple(blocks))
 
 
@@ -471,10 +471,3 @@ def _memberships(content: Content) -> tuple[dict[str, tuple[str, ...]],
             affiliated[actor.model.affiliation].append(actor_id)
     return ({k: tuple(v) for k, v in member_of.items()},
             {k: tuple(v) for k, v in affiliated.items()})
-
-
-def _display_names(content: Content) -> dict[str, str]:
-    names = {i: e.model.name for i, e in content.actors.items()}
-    names.update({i: e.model.term for i, e in content.terms.items()})
-    names.update({i: e.model.title for i, e in content.briefs.items()})
-    return names

@@ -105,6 +105,45 @@ def _step_mkdocs(root: Path) -> dict[str, Any]:
             "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
 
 
+def _step_phases(root: Path) -> dict[str, Any]:
+    """Cold generation split into the pipeline's stages, timed without a profiler."""
+    import shutil
+
+    from generator.inventory import discover
+    from generator.link import link
+    from generator.render import render_pages
+    from generator.site import site_config
+    from generator.validate import validate
+    from generator.write import write_tree
+
+    config = site_config(root)
+    target = root / ".bench-phases-docs"
+    shutil.rmtree(target, ignore_errors=True)
+    phases: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = now - clock
+        clock = now
+
+    inventory = discover(root)
+    lap("discover")
+    content, _problems = validate(inventory)
+    lap("validate (YAML load + models + seeds)")
+    graph, _link_problems = link(content)
+    lap("link (refs, mentions, quotes, backlinks)")
+    pages = render_pages(graph, root, config)
+    lap("render (Jinja pages)")
+    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    lap("encode")
+    write_tree(target, files)
+    lap("write (fresh folder)")
+    shutil.rmtree(target, ignore_errors=True)
+    return {"seconds": sum(phases.values()), "phases": phases, "peak_rss_mib": peak_rss_mib()}
+
+
 def _step_profile(root: Path, out: Path) -> dict[str, Any]:
     import cProfile
     import shutil
@@ -127,6 +166,13 @@ def _step_profile(root: Path, out: Path) -> dict[str, Any]:
             "tottime": top_functions(out, "tottime", 15)}
 
 
+def _code_root() -> Path:
+    """The folder holding the generator package this process runs (the repo or a snapshot)."""
+    import generator
+
+    return Path(generator.__file__).parent.parent
+
+
 def top_functions(path: Path, key: str, count: int) -> list[dict[str, Any]]:
     """The `count` heaviest functions of a cProfile dump, by `key` (cumulative or tottime)."""
     stats = pstats.Stats(str(path))
@@ -134,7 +180,7 @@ def top_functions(path: Path, key: str, count: int) -> list[dict[str, Any]]:
     rows = []
     for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in table.items():
         where = filename
-        for prefix in (str(REPO) + "/", sys.prefix + "/"):
+        for prefix in (str(_code_root()) + "/", str(REPO) + "/", sys.prefix + "/"):
             where = where.removeprefix(prefix)
         rows.append({"function": f"{where}:{line}({name})", "ncalls": ncalls,
                      "tottime": round(tottime, 3), "cumtime": round(cumtime, 3)})
@@ -179,6 +225,8 @@ def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
     elif step == "profile":
         assert profile is not None
         data = _step_profile(root, profile)
+    elif step == "phases":
+        data = _step_phases(root)
     else:
         data = _step_generate(root, uncached=step == "noop_uncached")
     data["cpu_seconds"] = time.process_time() - cpu  # the whole step, imports included
@@ -334,6 +382,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "generation_over_mkdocs": steps["cold"]["seconds"] / mk["seconds"],
         }
     if args.profile:
+        results["phases"] = run("phases", "cold generation stage by stage")
         results["profile"] = run("profile", "profiling cold generation",
                                  Path(args.profile).resolve())
     return results
@@ -386,6 +435,12 @@ def format_table(results: dict[str, Any]) -> str:
         largest = ", ".join(f"{f['path']} {f['bytes'] / 1e3:.0f} kB" for f in docs["largest"])
         lines.append(f"docs/: {docs['files']} files, {docs['bytes'] / 1e6:.1f} MB; "
                      f"largest: {largest}")
+    phases = results.get("phases")
+    if phases and "phases" in phases:
+        lines += ["", "cold generation by stage (no profiler):", "",
+                  "| stage | seconds | share |", "|---|---:|---:|"]
+        lines += [f"| {name} | {secs:.2f} | {100 * secs / phases['seconds']:.0f}% |"
+                  for name, secs in phases["phases"].items()]
     profile = results.get("profile")
     if profile:
         lines += ["", f"cold generation under cProfile: {profile['seconds']:.2f} s "
@@ -411,7 +466,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
     p.add_argument("--no-snapshot", action="store_true",
                    help="run the repository's generator/ live instead of a copy taken at start")
-    p.add_argument("--step", choices=(*STEPS, "mkdocs", "profile"), help=argparse.SUPPRESS)
+    p.add_argument("--step", choices=(*STEPS, "mkdocs", "profile", "phases"),
+                   help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
     return p
