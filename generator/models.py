@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .text import Rich, bad_character, count_sentences, parse_rich
-from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, link_scheme_problem
+from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, RESERVED_IDS, link_scheme_problem
 
 # ---------------------------------------------------------------- field kinds
 
@@ -149,6 +149,9 @@ def _tag(value: str) -> str:
     if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
         raise PydanticCustomError("bad-id", "tag '{value}' must be lowercase letters and "
                                   "digits joined by single hyphens", {"value": value})
+    if value in RESERVED_IDS:  # tags/index.md is the tag listing itself
+        raise PydanticCustomError("reserved-id", "tag '{value}' is reserved (a site section "
+                                  "or device name)", {"value": value})
     return value
 
 

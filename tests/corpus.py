@@ -1,7 +1,7 @@
 """A deterministic synthetic corpus at newsroom scale, for the scale tests and the benchmark.
 
 `build_corpus(root, briefs, actors, terms, seed)` writes a project that passes
-`briefs check`: briefs of about 3 KB of YAML with every field the content model knows,
+`briefs check`: briefs of about 4 KB of YAML with every field the content model knows,
 one seed article per brief holding each quoted passage verbatim, actors and glossary
 terms with aliases the briefs mention. The same arguments always give the same bytes.
 
@@ -203,9 +203,8 @@ def _block(key: str, text: str, indent: int) -> str:
 
 
 class _Writer:
-    def __init__(self, root: Path, rng: random.Random) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.rng = rng
         self.bytes = 0
 
     def write(self, rel: str, text: str) -> None:
@@ -219,7 +218,7 @@ class _Writer:
 class _Builder:
     def __init__(self, root: Path, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.out = _Writer(root, self.rng)
+        self.out = _Writer(root)
         multiplier = self.rng.randrange(1_000_003, _WORD_SPACE, 2)
         while math.gcd(multiplier, _WORD_SPACE) != 1:
             multiplier += 2
