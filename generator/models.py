@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .text import Rich, bad_character, count_sentences, parse_rich
-from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, RESERVED_IDS, link_scheme_problem
+from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, id_problem, link_scheme_problem
 
 # ---------------------------------------------------------------- field kinds
 
@@ -146,12 +146,11 @@ def _ref(value: str) -> str:
 
 
 def _tag(value: str) -> str:
-    if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
-        raise PydanticCustomError("bad-id", "tag '{value}' must be lowercase letters and "
-                                  "digits joined by single hyphens", {"value": value})
-    if value in RESERVED_IDS:  # tags/index.md is the tag listing itself
-        raise PydanticCustomError("reserved-id", "tag '{value}' is reserved (a site section "
-                                  "or device name)", {"value": value})
+    """Tags follow the id rules (urls.id_problem): a tag named `index` would be the listing."""
+    problem = id_problem(value)
+    if problem:
+        code, message = problem
+        raise PydanticCustomError(code, "tag " + message.removeprefix("id "))
     return value
 
 
