@@ -96,7 +96,8 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["front"] = lambda v: Markup('"' + html_text(str(v)).replace("\\", "\\\\") + '"')
+    # Front matter values reach Material's templates unescaped: HTML-escape, then quote.
+    env.filters["front"] = lambda v: yaml_string(html_text(str(v)))
     return env
 
 

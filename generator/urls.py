@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -99,11 +98,6 @@ def relative_url(from_page: str, to: str, anchor: str = "") -> str:
     target = page_url(to)
     rel = "../" * depth + target if depth or target else "./"
     return rel + (f"#{anchor}" if anchor else "")
-
-
-def relative_md(from_page: str, to: str) -> str:
-    """A Markdown link target (MkDocs checks and rewrites these) from one page file to another."""
-    return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
 
 
 def link_scheme_problem(url: str, schemes: tuple[str, ...] = ALLOWED_LINK_SCHEMES) -> str | None:
