@@ -5,10 +5,12 @@ Everything a page shows about another entity is computed here, before rendering.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import re
+import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,6 +21,8 @@ from .provenance import verify_quote
 from .text import BulletList, Emph, Inline, Mention, Paragraph, Ref, Rich, Strong, Text
 from .urls import Kind
 from .validate import Content, Entity, Seed
+
+AnyEntity = Entity[Brief] | Entity[Actor] | Entity[Term]
 
 MAX_RELATED = 5
 # A key (actor, term or tag) shared by more briefs than this says little about how two
@@ -76,9 +80,50 @@ class Edge:
     brief: str | None  # None for membership and affiliation edges
 
 
+@dataclass(frozen=True)
+class EventFacet:
+    date: PartialDate
+    text: Rich  # with its mention links
+    actors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """All that any page other than an entity's own shows of it or derives from it.
+
+    Names and tooltips of links, brief cards, timeline events, the feed, the indexes and
+    every derived index of the graph (appears-in lists, related briefs, tags, timelines,
+    diagrams) are built from facets alone, never from another entity's model. So when an
+    edit leaves an entity's facet as it was, only that entity's own page can change: the
+    incremental path (generator/incremental.py) relies on it and the tests check it.
+    """
+
+    kind: Kind
+    name: str
+    tooltip: str  # plain text: a brief's dek, an actor's summary, a term's definition
+    aliases: tuple[str, ...] = ()
+    # briefs
+    date: dt.date | None = None
+    updated: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    involved: tuple[str, ...] = ()  # actors and terms, in reading order
+    events: tuple[EventFacet, ...] = ()
+    relations: tuple[tuple[str, str, str], ...] = ()  # from, to, label
+    updates: tuple[tuple[dt.date, str], ...] = ()  # date, plain note (the feed)
+    # actors
+    actor_kind: str = ""
+    role: str = ""
+    summary: Rich | None = None
+    members: tuple[str, ...] = ()
+    affiliation: str = ""
+    # terms
+    used_by: tuple[str, ...] = ()
+
+
 @dataclass
 class Graph:
-    content: Content
+    content: Content  # complete after a full run; the incremental path holds edited files only
+    facets: Mapping[str, Facet] = field(default_factory=dict)
     rich: dict[str, dict[Loc, Rich]] = field(default_factory=dict)  # id -> loc -> linked text
     brief_actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     brief_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -96,66 +141,143 @@ class Graph:
     briefs_by_date: tuple[str, ...] = ()
 
     def name_of(self, entity_id: str) -> str:
-        c = self.content
-        if entity_id in c.actors:
-            return c.actors[entity_id].model.name
-        if entity_id in c.terms:
-            return c.terms[entity_id].model.term
-        return c.briefs[entity_id].model.title
+        return self.facets[entity_id].name
 
     def kind_of(self, entity_id: str) -> Kind:
         return self.content.known_ids[entity_id]
 
+    def is_actor(self, entity_id: str) -> bool:
+        return self.content.known_ids.get(entity_id) is Kind.ACTOR and entity_id in self.facets
+
+
+@dataclass(frozen=True)
+class Linked:
+    """One entity after linking: its rich text with mention links, and what it involves."""
+
+    rich: dict[Loc, Rich]
+    involved: tuple[str, ...]
+    problems: list[Diagnostic]
+
 
 def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
     graph = Graph(content)
+    matcher, problems = alias_matcher(content)
+    entities = all_entities(content)
+    linked: dict[str, Linked] = {}
+    for entity in entities:
+        linked[entity.id] = link_entity(entity, content, matcher)
+        problems += linked[entity.id].problems
+    names = {e.id: display_name(e) for e in entities}
+    graph.facets = {entity_id: facet_of(_entity(content, entity_id), item, names)
+                    for entity_id, item in linked.items()}
+    for entity_id, item in linked.items():
+        graph.rich[entity_id] = item.rich
+        if entity_id in content.briefs:
+            graph.brief_actors[entity_id], graph.brief_terms[entity_id] = _split(
+                item.involved, content)
+    derive(graph, graph.facets)
+    return graph, problems
+
+
+def all_entities(content: Content) -> list[AnyEntity]:
+    """Actors, terms, then briefs: the order links and checks run in."""
+    return [*content.actors.values(), *content.terms.values(), *content.briefs.values()]
+
+
+def _entity(content: Content, entity_id: str) -> AnyEntity:
+    return (content.briefs.get(entity_id) or content.actors.get(entity_id)
+            or content.terms[entity_id])
+
+
+def _split(involved: tuple[str, ...], content: Content
+           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (tuple(i for i in involved if content.known_ids.get(i) is Kind.ACTOR),
+            tuple(i for i in involved if content.known_ids.get(i) is Kind.TERM))
+
+
+def display_name(entity: AnyEntity) -> str:
+    model = entity.model
+    if isinstance(model, Actor):
+        return model.name
+    if isinstance(model, Term):
+        return model.term
+    return model.title
+
+
+def link_entity(entity: AnyEntity, content: Content, matcher: AliasMatcher) -> Linked:
+    """Check one entity's references and link its mentions (briefs); reads no other model."""
     problems: list[Diagnostic] = []
-    matcher, alias_problems = _alias_matcher(content)
-    problems += alias_problems
-
-    for entity in content.actors.values():
-        problems += _check_actor(entity, content)
-        for loc, rich in actor_rich_fields(entity.model):
-            problems += _check_rich_refs(entity.doc, loc, rich, content)
-            graph.rich.setdefault(entity.id, {})[loc] = rich
-    for term in content.terms.values():
-        problems += _check_term(term, content)
-        for loc, rich in term_rich_fields(term.model):
-            problems += _check_rich_refs(term.doc, loc, rich, content)
-            graph.rich.setdefault(term.id, {})[loc] = rich
-
-    appears: dict[str, set[str]] = defaultdict(set)
-    for brief in content.briefs.values():
-        problems += _check_brief(brief, content)
+    rich: dict[Loc, Rich] = {}
+    model = entity.model
+    if isinstance(model, Brief):
+        problems += _check_brief(typing.cast("Entity[Brief]", entity), content)
         seen: dict[str, None] = {}
-        for loc, rich in brief_rich_fields(brief.model):
-            problems += _check_rich_refs(brief.doc, loc, rich, content)
-            linked = _link_mentions(rich, matcher, seen, content)
-            graph.rich.setdefault(brief.id, {})[loc] = linked
-        involved = _brief_references(brief.model, seen, content)
-        graph.brief_actors[brief.id] = tuple(i for i in involved if i in content.actors)
-        graph.brief_terms[brief.id] = tuple(i for i in involved if i in content.terms)
-        for entity_id in involved:
-            appears[entity_id].add(brief.id)
+        for loc, text in brief_rich_fields(model):
+            problems += _check_rich_refs(entity.doc, loc, text, content)
+            rich[loc] = _link_mentions(text, matcher, seen, content)
+        return Linked(rich, _brief_references(model, seen, content), problems)
+    if isinstance(model, Actor):
+        problems += _check_actor(typing.cast("Entity[Actor]", entity), content)
+        fields = actor_rich_fields(model)
+    else:
+        problems += _check_term(typing.cast("Entity[Term]", entity), content)
+        fields = term_rich_fields(model)
+    for loc, text in fields:
+        problems += _check_rich_refs(entity.doc, loc, text, content)
+        rich[loc] = text
+    return Linked(rich, (), problems)
 
-    graph.briefs_by_date = tuple(sorted(content.briefs, key=lambda b: (
-        -content.briefs[b].model.date.toordinal(), b)))
+
+def facet_of(entity: AnyEntity, linked: Linked, names: Mapping[str, str]) -> Facet:
+    model = entity.model
+    if isinstance(model, Brief):
+        return Facet(
+            Kind.BRIEF, model.title, model.dek, date=model.date, updated=model.updated,
+            tags=tuple(model.tags), involved=linked.involved,
+            events=tuple(EventFacet(e.date, linked.rich[("timeline", i, "event")],
+                                    tuple(e.actors)) for i, e in enumerate(model.timeline)),
+            relations=tuple((r.from_, r.to, r.label) for r in model.relations),
+            updates=tuple((u.date, u.note.plain(names)) for u in model.updates))
+    if isinstance(model, Actor):
+        return Facet(Kind.ACTOR, model.name, model.summary.plain(names),
+                     aliases=tuple(model.aliases), actor_kind=model.kind, role=model.role or "",
+                     summary=model.summary, members=tuple(model.members),
+                     affiliation=model.affiliation or "")
+    return Facet(Kind.TERM, model.term, model.definition, aliases=tuple(model.aliases),
+                 used_by=tuple(model.used_by))
+
+
+def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
+    """Every index of the graph that spans entities, computed from facets only."""
+    briefs = {i: f for i, f in facets.items() if f.kind is Kind.BRIEF}
+    actors = {i: f for i, f in facets.items() if f.kind is Kind.ACTOR}
+    terms = {i: f for i, f in facets.items() if f.kind is Kind.TERM}
+    graph.briefs_by_date = tuple(sorted(briefs, key=lambda b: (
+        -_ordinal(briefs[b]), b)))
     order = {b: i for i, b in enumerate(graph.briefs_by_date)}
-    graph.appears_in = {k: tuple(sorted(v, key=order.__getitem__)) for k, v in appears.items()}
-    graph.related = _related_briefs(graph)
-    graph.tags = _tags(content, order)
-    graph.events = _events(content)
+    appears: dict[str, list[str]] = defaultdict(list)
+    for brief_id in graph.briefs_by_date:
+        for entity_id in briefs[brief_id].involved:
+            appears[entity_id].append(brief_id)
+    graph.appears_in = {k: tuple(v) for k, v in appears.items()}
+    graph.related = _related_briefs(briefs)
+    graph.tags = _tags(briefs, order)
+    graph.events = _events(briefs)
     graph.events_by_actor = _group(graph.events, lambda e: e.actors)
-    graph.edges = _edges(content)
+    graph.edges = _edges(briefs, actors)
     graph.edges_by_brief = _group(graph.edges, lambda e: (e.brief,) if e.brief else ())
     graph.edges_by_actor = _group(graph.edges, lambda e: (e.source, e.target))
-    graph.member_of, graph.affiliated = _memberships(content)
+    graph.member_of, graph.affiliated = _memberships(actors)
     used_by: dict[str, list[str]] = defaultdict(list)
-    for term in sorted(content.terms.values(), key=lambda t: t.model.term.casefold()):
-        for actor in term.model.used_by:
-            used_by[actor].append(term.id)
+    for term_id, term in sorted(terms.items(), key=lambda t: t[1].name.casefold()):
+        for actor in term.used_by:
+            used_by[actor].append(term_id)
     graph.used_by_terms = {k: tuple(v) for k, v in used_by.items()}
-    return graph, problems
+
+
+def _ordinal(facet: Facet) -> int:
+    assert facet.date is not None
+    return facet.date.toordinal()
 
 
 # ---------------------------------------------------------------- references
@@ -279,7 +401,7 @@ def _brief_references(brief: Brief, mentioned: dict[str, None],
 
 
 @dataclass(frozen=True)
-class _AliasMatcher:
+class AliasMatcher:
     """Finds aliases in text with one regular expression shaped as a trie of all aliases.
 
     Leftmost match first; at one position the longest alias wins (the trie tries longer
@@ -318,10 +440,11 @@ def _trie_node(node: dict[str, Any]) -> str:
     return body
 
 
-def _alias_matcher(content: Content) -> tuple[_AliasMatcher, list[Diagnostic]]:
-    owners: dict[str, tuple[str, Entity[Actor] | Entity[Term]]] = {}
+def alias_claims(content: Content) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Which entity each alias (names included) names, and every alias claimed twice."""
+    owners: dict[str, tuple[str, AnyEntity]] = {}
     problems = []
-    entities: list[tuple[Entity[Actor] | Entity[Term], list[tuple[Loc, str]]]] = []
+    entities: list[tuple[AnyEntity, list[tuple[Loc, str]]]] = []
     for actor in content.actors.values():
         entities.append((actor, [(("name",), actor.model.name)] +
                          [(("aliases", i), a) for i, a in enumerate(actor.model.aliases)]))
@@ -338,13 +461,27 @@ def _alias_matcher(content: Content) -> tuple[_AliasMatcher, list[Diagnostic]]:
                     loc, "duplicate-alias",
                     f"alias '{alias}' is also claimed by {owner[1].rel}; an alias names one "
                     "entity"))
-    owner_of = {alias: entity_id for alias, (entity_id, _) in owners.items()
-                if alias.strip() == alias and alias}
+    return {alias: entity_id for alias, (entity_id, _) in owners.items()
+            if alias.strip() == alias and alias}, problems
+
+
+def matcher_for(owner_of: Mapping[str, str]) -> AliasMatcher:
     pattern = (re.compile(rf"(?<!\w)(?:{_trie_regex(owner_of)})(?!\w)") if owner_of else None)
-    return _AliasMatcher(pattern, owner_of), problems
+    return AliasMatcher(pattern, dict(owner_of))
 
 
-def _link_mentions(rich: Rich, matcher: _AliasMatcher, seen: dict[str, None],
+def matcher_for_text(owner_of: Mapping[str, str], text: str) -> AliasMatcher:
+    """The matcher of all aliases narrowed to those that occur in `text`: finds the same
+    matches in it, and is much quicker to build when only one file is linked."""
+    return matcher_for({a: o for a, o in owner_of.items() if a in text})
+
+
+def alias_matcher(content: Content) -> tuple[AliasMatcher, list[Diagnostic]]:
+    owner_of, problems = alias_claims(content)
+    return matcher_for(owner_of), problems
+
+
+def _link_mentions(rich: Rich, matcher: AliasMatcher, seen: dict[str, None],
                    content: Content) -> Rich:
     """Turn the first occurrence of each entity's alias into a Mention; refs count as seen.
 
@@ -392,13 +529,11 @@ def _link_mentions(rich: Rich, matcher: _AliasMatcher, seen: dict[str, None],
 # ---------------------------------------------------------------- derived views
 
 
-def _related_briefs(graph: Graph) -> dict[str, tuple[str, ...]]:
-    content = graph.content
+def _related_briefs(briefs: Mapping[str, Facet]) -> dict[str, tuple[str, ...]]:
     keys: dict[str, set[str]] = {}
-    for brief_id, brief in content.briefs.items():
-        keys[brief_id] = (set(graph.brief_actors[brief_id]) | set(graph.brief_terms[brief_id])
-                          | {f"tag:{t}" for t in brief.model.tags})
-    recency = {b: -e.model.date.toordinal() for b, e in content.briefs.items()}
+    for brief_id, brief in briefs.items():
+        keys[brief_id] = set(brief.involved) | {f"tag:{t}" for t in brief.tags}
+    recency = {b: -_ordinal(f) for b, f in briefs.items()}
     holders: dict[str, set[str]] = defaultdict(set)
     for brief_id, brief_keys in keys.items():
         for key in brief_keys:
@@ -430,44 +565,45 @@ def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, 
     return {k: tuple(v) for k, v in groups.items()}
 
 
-def _tags(content: Content, order: dict[str, int]) -> dict[str, tuple[str, ...]]:
+def _tags(briefs: Mapping[str, Facet], order: Mapping[str, int]
+          ) -> dict[str, tuple[str, ...]]:
     tags: dict[str, list[str]] = defaultdict(list)
-    for brief_id, brief in content.briefs.items():
-        for tag in brief.model.tags:
+    for brief_id, brief in briefs.items():
+        for tag in brief.tags:
             tags[tag].append(brief_id)
     return {t: tuple(sorted(v, key=order.__getitem__)) for t, v in sorted(tags.items())}
 
 
-def _events(content: Content) -> tuple[SiteEvent, ...]:
-    events = [SiteEvent(e.date, brief_id, i, tuple(e.actors))
-              for brief_id, brief in content.briefs.items()
-              for i, e in enumerate(brief.model.timeline)]
+def _events(briefs: Mapping[str, Facet]) -> tuple[SiteEvent, ...]:
+    events = [SiteEvent(e.date, brief_id, i, e.actors)
+              for brief_id, brief in briefs.items()
+              for i, e in enumerate(brief.events)]
     return tuple(sorted(events, key=lambda e: (e.date, e.brief, e.index)))
 
 
-def _edges(content: Content) -> tuple[Edge, ...]:
+def _edges(briefs: Mapping[str, Facet], actors: Mapping[str, Facet]) -> tuple[Edge, ...]:
     edges = []
-    for brief_id, brief in sorted(content.briefs.items()):
-        for r in brief.model.relations:
-            if r.from_ in content.actors and r.to in content.actors:
-                edges.append(Edge(r.from_, r.to, r.label, brief_id))
-    for actor_id, actor in sorted(content.actors.items()):
-        for member in actor.model.members:
-            if member in content.actors:
+    for brief_id, brief in sorted(briefs.items()):
+        for source, target, label in brief.relations:
+            if source in actors and target in actors:
+                edges.append(Edge(source, target, label, brief_id))
+    for actor_id, actor in sorted(actors.items()):
+        for member in actor.members:
+            if member in actors:
                 edges.append(Edge(member, actor_id, "member of", None))
-        if actor.model.affiliation in content.actors:
-            edges.append(Edge(actor_id, actor.model.affiliation, "affiliated with", None))
+        if actor.affiliation in actors:
+            edges.append(Edge(actor_id, actor.affiliation, "affiliated with", None))
     return tuple(edges)
 
 
-def _memberships(content: Content) -> tuple[dict[str, tuple[str, ...]],
-                                            dict[str, tuple[str, ...]]]:
+def _memberships(actors: Mapping[str, Facet]) -> tuple[dict[str, tuple[str, ...]],
+                                                      dict[str, tuple[str, ...]]]:
     member_of: dict[str, list[str]] = defaultdict(list)
     affiliated: dict[str, list[str]] = defaultdict(list)
-    for actor_id, actor in sorted(content.actors.items()):
-        for member in actor.model.members:
+    for actor_id, actor in sorted(actors.items()):
+        for member in actor.members:
             member_of[member].append(actor_id)
-        if actor.model.affiliation:
-            affiliated[actor.model.affiliation].append(actor_id)
+        if actor.affiliation:
+            affiliated[actor.affiliation].append(actor_id)
     return ({k: tuple(v) for k, v in member_of.items()},
             {k: tuple(v) for k, v in affiliated.items()})

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from markupsafe import Markup
 from . import structured, urls
 from .diagnostics import Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
-from .link import Graph
+from .link import Facet, Graph
 from .load import Loc
 from .models import MONTHS, Brief
 from .text import (
@@ -70,6 +70,26 @@ class LinkView:
         return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
 
 
+class FacetText(Mapping[str, str]):
+    """Names or tooltips of every entity, read from the facets when asked for."""
+
+    def __init__(self, facets: Mapping[str, Facet], attribute: str) -> None:
+        self.facets = facets
+        self.attribute = attribute
+
+    def __getitem__(self, entity_id: str) -> str:
+        return str(getattr(self.facets[entity_id], self.attribute))
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.facets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facets)
+
+    def __len__(self) -> int:
+        return len(self.facets)
+
+
 class RenderError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -109,22 +129,12 @@ class Renderer:
         self.content = graph.content
         self.env = env
         self.config = config
-        self.names = {i: graph.name_of(i) for i in graph.content.known_ids
-                      if i in graph.content.actors or i in graph.content.terms
-                      or i in graph.content.briefs}
-        self.tooltips = {i: self._tooltip(i) for i in self.names}
+        self.names = FacetText(graph.facets, "name")
+        self.tooltips = FacetText(graph.facets, "tooltip")
         self._links: dict[tuple[int, str], LinkView] = {}
         self._cards: dict[tuple[int, str], Markup] = {}
 
     # ------------------------------------------------------------ helpers for views
-
-    def _tooltip(self, entity_id: str) -> str:
-        c = self.content
-        if entity_id in c.actors:
-            return c.actors[entity_id].model.summary.plain(self.names)
-        if entity_id in c.terms:
-            return c.terms[entity_id].model.definition
-        return c.briefs[entity_id].model.dek
 
     def page_of(self, entity_id: str) -> str:
         return urls.page_path(self.graph.kind_of(entity_id), entity_id)
@@ -151,7 +161,9 @@ class Renderer:
         return out
 
     def rich(self, from_page: str, owner: str, loc: Loc, *, inline: bool = False) -> Markup:
-        rich = self.graph.rich[owner][loc]
+        return self.text(from_page, self.graph.rich[owner][loc], inline=inline)
+
+    def text(self, from_page: str, rich: Rich, *, inline: bool = False) -> Markup:
         return render_rich(rich, self.targets(from_page, rich), inline=inline)
 
     def diagram(self, from_page: str, edges: list[Any], title: str) -> dict[str, Any] | None:
@@ -213,15 +225,19 @@ class Renderer:
         pages += [self.term_page(t) for t in sorted(self.content.terms)]
         return pages
 
+    def _of_kind(self, kind: Kind) -> dict[str, Facet]:
+        """The facets of every entity of a kind (listing pages; a full run has them all)."""
+        return {i: f for i, f in self.graph.facets.items() if f.kind is kind}
+
     def card(self, from_page: str, brief_id: str) -> Markup:
         """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
         key = (urls.page_url(from_page).count("/"), brief_id)
         html = self._cards.get(key)
         if html is None:
-            brief = self.content.briefs[brief_id].model
+            brief = self.graph.facets[brief_id]
             view = {
                 "link": self.link(from_page, brief_id),
-                "dek": brief.dek,
+                "dek": brief.tooltip,
                 "date": _date_view(brief.date),
                 "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
                          for t in brief.tags],
@@ -234,9 +250,9 @@ class Renderer:
         path = urls.HOME
         latest = [self.card(path, b) for b in self.graph.briefs_by_date[:12]]
         return [self.render("home.md.j2", path, latest=latest,
-                            counts={"briefs": len(self.content.briefs),
-                                    "actors": len(self.content.actors),
-                                    "terms": len(self.content.terms)})]
+                            counts={"briefs": len(self.graph.briefs_by_date),
+                                    "actors": len(self._of_kind(Kind.ACTOR)),
+                                    "terms": len(self._of_kind(Kind.TERM))})]
 
     def briefs_index(self) -> list[tuple[str, str]]:
         path = urls.BRIEFS_INDEX
@@ -246,12 +262,13 @@ class Renderer:
     def actors_index(self) -> list[tuple[str, str]]:
         path = urls.ACTORS_INDEX
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for actor_id, actor in sorted(self.content.actors.items(),
-                                      key=lambda a: (a[1].model.name.casefold(), a[0])):
-            groups[actor.model.kind].append({
+        for actor_id, actor in sorted(self._of_kind(Kind.ACTOR).items(),
+                                      key=lambda a: (a[1].name.casefold(), a[0])):
+            assert actor.summary is not None
+            groups[actor.actor_kind].append({
                 "link": self.link(path, actor_id),
-                "role": actor.model.role or "",
-                "summary": self.rich(path, actor_id, ("summary",), inline=True),
+                "role": actor.role,
+                "summary": self.text(path, actor.summary, inline=True),
             })
         ordered = [(KIND_HEADINGS[k], groups[k]) for k in KIND_HEADINGS if groups.get(k)]
         diagram = self.diagram(path, unique_edges(self.graph.edges),
@@ -261,12 +278,12 @@ class Renderer:
     def glossary_index(self) -> list[tuple[str, str]]:
         path = urls.GLOSSARY_INDEX
         letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for term_id, term in sorted(self.content.terms.items(),
-                                    key=lambda t: (_sort_text(t[1].model.term), t[0])):
-            first = _sort_text(term.model.term)[:1].upper()
+        for term_id, term in sorted(self._of_kind(Kind.TERM).items(),
+                                    key=lambda t: (_sort_text(t[1].name), t[0])):
+            first = _sort_text(term.name)[:1].upper()
             letter = first if "A" <= first <= "Z" else "Other"
             letters[letter].append({"link": self.link(path, term_id),
-                                    "definition": term.model.definition})
+                                    "definition": term.tooltip})
         groups = [{"letter": k, "anchor": k.lower(), "terms": v}
                   for k, v in sorted(letters.items(), key=lambda kv: (kv[0] == "Other", kv[0]))]
         return [self.render("glossary_index.md.j2", path, letters=groups,
@@ -285,12 +302,11 @@ class Renderer:
         return pages
 
     def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
-        event = self.content.briefs[brief_id].model.timeline[event_index]
+        event = self.graph.facets[brief_id].events[event_index]
         return {
             "date": event.date.display,
             "iso": event.date.iso,
-            "text": self.rich(from_page, brief_id, ("timeline", event_index, "event"),
-                              inline=True),
+            "text": self.text(from_page, event.text, inline=True),
             "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
             "brief": self.link(from_page, brief_id),
         }
@@ -387,7 +403,7 @@ class Renderer:
             "role": actor.role or "",
             "as_of": _date_view(actor.as_of),
             "affiliation": self.link(path, actor.affiliation)
-            if actor.affiliation in self.names else None,
+            if actor.affiliation and actor.affiliation in self.names else None,
             "members": [self.link(path, m) for m in actor.members if m in self.names],
             "member_of": [self.link(path, o) for o in self.graph.member_of.get(actor_id, ())],
             "affiliated": [self.link(path, o) for o in self.graph.affiliated.get(actor_id, ())],
@@ -438,7 +454,7 @@ def _date_view(value: dt.date | None) -> dict[str, str] | None:
 def render_pages(graph: Graph, root: Path, config: SiteConfig) -> dict[str, str]:
     """All Markdown pages of the site, keyed by docs-relative path."""
     renderer = Renderer(graph, environment(root), config)
-    pages: dict[str, str] = {urls.FEED: structured.atom_feed(graph, config, renderer.names)}
+    pages: dict[str, str] = {urls.FEED: structured.atom_feed(graph, config)}
     for path, text in renderer.pages():
         if path in pages:  # pragma: no cover - urls.py makes paths unique
             raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))

@@ -7,7 +7,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
-from .link import Graph
+from .link import Facet, Graph
 from .urls import Kind, SiteConfig
 
 SCHEMA_TYPES = {"person": "Person", "country": "Country", "organization": "Organization",
@@ -21,9 +21,8 @@ def absolute(config: SiteConfig, path: str) -> str:
 
 def entity_ref(graph: Graph, config: SiteConfig, entity_id: str) -> dict[str, Any]:
     kind = graph.kind_of(entity_id)
-    c = graph.content
     if kind is Kind.ACTOR:
-        schema_type = SCHEMA_TYPES[c.actors[entity_id].model.kind]
+        schema_type = SCHEMA_TYPES[graph.facets[entity_id].actor_kind]
     elif kind is Kind.TERM:
         schema_type = "DefinedTerm"
     else:
@@ -58,7 +57,7 @@ def brief_jsonld(graph: Graph, config: SiteConfig, brief_id: str) -> dict[str, A
         "datePublished": brief.date.isoformat(),
         "dateModified": (brief.updated or brief.date).isoformat(),
         "keywords": list(brief.tags),
-        "about": [entity_ref(graph, config, a) for a in about if a in graph.content.actors],
+        "about": [entity_ref(graph, config, a) for a in about if graph.is_actor(a)],
         "mentions": [entity_ref(graph, config, e) for e in
                      (*graph.brief_actors[brief_id], *graph.brief_terms[brief_id])],
         "isBasedOn": based_on,
@@ -81,11 +80,11 @@ def actor_jsonld(graph: Graph, config: SiteConfig, actor_id: str, description: s
     }
     if actor.kind == "person":
         data["jobTitle"] = actor.role
-        if actor.affiliation in graph.content.actors:
+        if actor.affiliation and graph.is_actor(actor.affiliation):
             data["affiliation"] = entity_ref(graph, config, actor.affiliation)
     elif actor.members:
         data["member"] = [entity_ref(graph, config, m) for m in actor.members
-                          if m in graph.content.actors]
+                          if graph.is_actor(m)]
     return _drop_none(data)
 
 
@@ -112,7 +111,8 @@ def glossary_jsonld(graph: Graph, config: SiteConfig) -> dict[str, Any]:
     return {"@context": "https://schema.org", "@type": "DefinedTermSet",
             "@id": absolute(config, urls.GLOSSARY_INDEX),
             "name": f"{config.site_name} glossary",
-            "hasDefinedTerm": [entity_ref(graph, config, t) for t in sorted(graph.content.terms)]}
+            "hasDefinedTerm": [entity_ref(graph, config, t) for t in sorted(
+                i for i, facet in graph.facets.items() if facet.kind is Kind.TERM)]}
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -122,11 +122,11 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- Atom feed
 
 
-def atom_feed(graph: Graph, config: SiteConfig, names: dict[str, str]) -> str:
+def atom_feed(graph: Graph, config: SiteConfig) -> str:
     """The newest briefs as Atom 1.0; timestamps come from the content, never the clock."""
-    briefs = graph.content.briefs
+    briefs = graph.facets
     ids = graph.briefs_by_date[:MAX_FEED_ENTRIES]
-    feed_updated = max((_stamp(briefs[b].model.updated or briefs[b].model.date) for b in ids),
+    feed_updated = max((_stamp(_modified(briefs[b])) for b in ids),
                        default=_stamp(dt.date(1970, 1, 1)))
     home = config.site_url or "./"
     out = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -137,26 +137,32 @@ def atom_feed(graph: Graph, config: SiteConfig, names: dict[str, str]) -> str:
            f"  <link rel=\"self\" href={quoteattr(config.site_url + urls.FEED)}/>",
            f"  <updated>{feed_updated}</updated>"]
     for brief_id in ids:
-        brief = briefs[brief_id].model
+        brief = briefs[brief_id]
         url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
-        updates = "".join(f"<li><time>{u.date.isoformat()}</time> "
-                          f"{escape(u.note.plain(names))}</li>"
-                          for u in sorted(brief.updates, key=lambda u: u.date, reverse=True))
-        content = f"<p>{escape(brief.dek)}</p>" + (f"<h2>Updates</h2><ul>{updates}</ul>"
-                                                    if updates else "")
+        updates = "".join(f"<li><time>{day.isoformat()}</time> {escape(note)}</li>"
+                          for day, note in sorted(brief.updates, key=lambda u: u[0],
+                                                  reverse=True))
+        content = f"<p>{escape(brief.tooltip)}</p>" + (f"<h2>Updates</h2><ul>{updates}</ul>"
+                                                        if updates else "")
         out += ["  <entry>",
-                f"    <title>{escape(brief.title)}</title>",
+                f"    <title>{escape(brief.name)}</title>",
                 f"    <id>{escape(url)}</id>",
                 f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
-                f"    <published>{_stamp(brief.date)}</published>",
-                f"    <updated>{_stamp(brief.updated or brief.date)}</updated>",
+                f"    <published>{_stamp(_modified(brief, published=True))}</published>",
+                f"    <updated>{_stamp(_modified(brief))}</updated>",
                 f"    <author><name>{escape(config.site_name)}</name></author>",
-                f"    <summary>{escape(brief.dek)}</summary>",
+                f"    <summary>{escape(brief.tooltip)}</summary>",
                 f"    <content type=\"html\">{escape(content)}</content>"]
         out += [f"    <category term={quoteattr(tag)}/>" for tag in brief.tags]
         out.append("  </entry>")
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def _modified(brief: Facet, *, published: bool = False) -> dt.date:
+    day = brief.date if published else brief.updated or brief.date
+    assert day is not None
+    return day
 
 
 def _stamp(day: dt.date) -> str:
