@@ -25,18 +25,27 @@ def _stamps(folder: Path, base: Path) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     if not folder.is_dir():
         return found
-    stack = [folder]
+    rel_folder = folder.relative_to(base).as_posix()
+    stack = ["" if rel_folder == "." else f"{rel_folder}/"]
     while stack:
-        current = stack.pop()
-        with os.scandir(current) as entries:
+        prefix = stack.pop()
+        with os.scandir(base / prefix if prefix else base) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
+                    stack.append(f"{prefix}{entry.name}/")
                     continue
                 info = entry.stat(follow_symlinks=False)
-                rel = Path(entry.path).relative_to(base).as_posix()
-                found[rel] = [info.st_size, info.st_mtime_ns, int(entry.is_symlink())]
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns,
+                                              int(entry.is_symlink())]
     return found
+
+
+def restamp(current: dict[str, Any], docs_dir: Path, written: list[str]) -> dict[str, Any]:
+    """The fingerprint after writing `written` into docs_dir (nothing else is read again)."""
+    for rel in written:
+        info = (docs_dir / rel).lstat()
+        current["outputs"][rel] = [info.st_size, info.st_mtime_ns, 0]
+    return current
 
 
 def fingerprint(root: Path, config: SiteConfig, docs_dir: Path) -> dict[str, Any]:
@@ -57,11 +66,16 @@ def _path(root: Path) -> Path:
     return root / CACHE_DIR / CACHE_FILE
 
 
-def is_fresh(root: Path, current: dict[str, Any]) -> bool:
+def load(root: Path) -> dict[str, Any] | None:
+    """The fingerprint of the last successful run, if there is one."""
     try:
         saved = json.loads(_path(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
+    return saved if isinstance(saved, dict) else None
+
+
+def is_fresh(saved: dict[str, Any] | None, current: dict[str, Any]) -> bool:
     return bool(saved == current and current["outputs"])
 
 

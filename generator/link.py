@@ -124,6 +124,7 @@ class Facet:
 class Graph:
     content: Content  # complete after a full run; the incremental path holds edited files only
     facets: Mapping[str, Facet] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> the entity it names
     rich: dict[str, dict[Loc, Rich]] = field(default_factory=dict)  # id -> loc -> linked text
     brief_actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     brief_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -161,7 +162,8 @@ class Linked:
 
 def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
     graph = Graph(content)
-    matcher, problems = alias_matcher(content)
+    graph.aliases, problems = alias_claims(content)
+    matcher = matcher_for(graph.aliases)
     entities = all_entities(content)
     linked: dict[str, Linked] = {}
     for entity in entities:
@@ -394,7 +396,7 @@ def _brief_references(brief: Brief, mentioned: dict[str, None],
         ids[relation.to] = None
     ids.update(dict.fromkeys(brief.actors))
     ids.update(dict.fromkeys(brief.terms))
-    return tuple(i for i in ids if i in content.actors or i in content.terms)
+    return tuple(i for i in ids if content.known_ids.get(i) in (Kind.ACTOR, Kind.TERM))
 
 
 # ---------------------------------------------------------------- mentions
@@ -476,9 +478,27 @@ def matcher_for_text(owner_of: Mapping[str, str], text: str) -> AliasMatcher:
     return matcher_for({a: o for a, o in owner_of.items() if a in text})
 
 
-def alias_matcher(content: Content) -> tuple[AliasMatcher, list[Diagnostic]]:
-    owner_of, problems = alias_claims(content)
-    return matcher_for(owner_of), problems
+def running_text(model: Brief | Actor | Term) -> Iterator[str]:
+    """The text that mention linking searches: running text of every rich field."""
+    if isinstance(model, Brief):
+        fields: Iterable[tuple[Loc, Rich]] = brief_rich_fields(model)
+    elif isinstance(model, Actor):
+        fields = actor_rich_fields(model)
+    else:
+        fields = term_rich_fields(model)
+    for _, rich in fields:
+        for block in rich.blocks:
+            rows = (block.children,) if isinstance(block, Paragraph) else block.items
+            for row in rows:
+                yield from _texts(row)
+
+
+def _texts(nodes: tuple[Inline, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.value
+        elif isinstance(node, Emph | Strong):
+            yield from _texts(node.children)
 
 
 def _link_mentions(rich: Rich, matcher: AliasMatcher, seen: dict[str, None],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from . import cache, incremental
 from .diagnostics import Diagnostic, DiagnosticsError
 from .inventory import discover
 from .link import Graph, link
@@ -64,15 +64,26 @@ def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> Wr
     """Generate the Markdown site into `docs_dir`; a failure leaves it as it was.
 
     When no input, template, setting or output file changed since the last successful run
-    (the build cache), nothing is parsed or written.
+    (the build cache), nothing is parsed or written. When only content files were edited
+    and what other pages show of them did not change, only their own pages are rendered
+    (generator/incremental.py). Otherwise everything is, and only changed files written.
     """
     docs = docs_dir or root / DOCS_DIR
     recover(docs)
     before = cache.fingerprint(root, config, docs)
-    if cache.is_fresh(root, before):
+    saved = cache.load(root)
+    if cache.is_fresh(saved, before):
         return WriteReport(unchanged=len(before["outputs"]))
-    cache.forget(root)
+    # The cache and the state stay as they were until this run succeeds: a run that stops
+    # on an error or a crash leaves docs/ as it was, so they still describe it.
+    edited = incremental.edited_files(saved, before) if saved else None
+    if edited:
+        report = incremental.update(root, config, docs, edited)
+        if report is not None:
+            cache.save(root, cache.restamp(before, docs, report.written))
+            return report
     generated = generate_files(root, config)
     report = write_tree(docs, generated.files)
+    incremental.save(root, generated.graph)
     cache.save(root, cache.fingerprint(root, config, docs))
     return report

@@ -69,7 +69,7 @@ def validate(inventory: Inventory) -> tuple[Content, list[Diagnostic]]:
         else:
             content.terms[file.id] = typing.cast(Entity[Term], entity)
     for seed in inventory.seeds.values():
-        loaded, problems = _load_seed(inventory.root, seed.id, seed.text_rel, seed.meta_rel)
+        loaded, problems = load_seed(inventory.root, seed.id, seed.text_rel, seed.meta_rel)
         diagnostics.extend(problems)
         if loaded is not None:
             content.seeds[seed.id] = loaded
@@ -122,7 +122,7 @@ def _drop_empty(value: Any) -> Any:
     return value
 
 
-def _load_seed(root: Path, seed_id: str, text_rel: str | None,
+def load_seed(root: Path, seed_id: str, text_rel: str | None,
                meta_rel: str | None) -> tuple[Seed | None, list[Diagnostic]]:
     assert text_rel is not None
     problems: list[Diagnostic] = []

@@ -107,6 +107,37 @@ def write_tree(target: Path, files: Mapping[str, bytes]) -> WriteReport:
     return report
 
 
+def write_files(target: Path, files: Mapping[str, bytes]) -> WriteReport:
+    """Replace some files of `target`, leaving the others: each new file is written beside
+    its destination first, then renamed over it, so a failure to write (a full disk) leaves
+    every file as it was."""
+    for rel in files:
+        _check_rel(rel)
+    report = WriteReport()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for rel in sorted(files):
+            dest = target / rel
+            if _same(dest, files[rel]):
+                report.unchanged += 1
+                continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            staged.append((tmp, dest))
+            tmp.write_bytes(files[rel])
+            report.written.append(rel)
+        for tmp, dest in staged:
+            tmp.replace(dest)
+    except BaseException as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _environment(exc, target) from exc
+        raise
+    return report
+
+
 def swap_in(target: Path, stage: Callable[[Path], None]) -> None:
     """Build a new `target` with `stage(folder)`, then replace `target` with it."""
     with staged_folder(target) as staging:

@@ -1,0 +1,218 @@
+"""The incremental path writes exactly what a full run would, and only the edited pages.
+
+Every edit below is followed by a regeneration, then by a full run in memory
+(`generate_files`) whose output must equal docs/ byte for byte. Edits that leave what other
+pages show of an entity (its facet) as it was must take the incremental path and write
+only the entity's own page (and the guide, for the newest brief); the others must take
+the full path.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import incremental
+from generator.cache import CACHE_DIR
+from generator.diagnostics import DiagnosticsError
+from generator.pipeline import check, generate, generate_files
+from generator.site import site_config
+from generator.write import WriteReport
+from tests.corpus import Corpus, build_corpus
+
+BRIEFS, ACTORS, TERMS = 24, 16, 16
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    corpus = build_corpus(tmp_path_factory.mktemp("incremental") / "project", BRIEFS, ACTORS,
+                          TERMS)
+    generate(corpus.root, site_config(corpus.root))
+    return corpus
+
+
+@pytest.fixture
+def paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Records which path each regeneration took: 'incremental' or 'full'."""
+    taken: list[str] = []
+    real = incremental.update
+
+    def spy(*args: object, **kwargs: object) -> WriteReport | None:
+        report = real(*args, **kwargs)  # type: ignore[arg-type]
+        taken.append("full" if report is None else "incremental")
+        return report
+
+    monkeypatch.setattr(incremental, "update", spy)
+    yield taken
+
+
+def _docs(root: Path) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes()
+            for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def _regenerate(root: Path) -> WriteReport:
+    report = generate(root, site_config(root))
+    full = generate_files(root, site_config(root)).files
+    docs = _docs(root)
+    assert sorted(docs) == sorted(full)
+    different = [rel for rel in full if docs[rel] != full[rel]]
+    assert different == [], "docs/ differs from a full run"
+    return report
+
+
+def _edit(path: Path, change: Callable[[str], str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text, f"the edit changed nothing in {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def _after_key(key: str, insert: str) -> Callable[[str], str]:
+    """Insert a line at the start of the block scalar `key: |` (top level)."""
+    def change(text: str) -> str:
+        match = re.search(rf"^{key}: \|\n(\s+)", text, re.MULTILINE)
+        assert match, key
+        return text[:match.end()] + insert + "\n" + match.group(1) + text[match.end():]
+    return change
+
+
+def _with_block(folder: Path, ids: list[str], key: str) -> str:
+    return next(i for i in ids if f"\n{key}: |\n" in (folder / f"{i}.yaml").read_text())
+
+
+def _replace_value(key: str, value: str) -> Callable[[str], str]:
+    def change(text: str) -> str:
+        return re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
+    return change
+
+
+def test_page_local_edits_take_the_incremental_path(corpus: Corpus, paths: list[str]) -> None:
+    root = corpus.root
+    graph, _ = check(root)
+    newest = graph.briefs_by_date[0]
+    middle = graph.briefs_by_date[len(graph.briefs_by_date) // 2]
+    actor = _with_block(root / "briefs/actors", corpus.actors, "profile")
+    term = _with_block(root / "briefs/glossary", corpus.terms, "explanation")
+
+    _edit(root / f"briefs/{middle}.yaml", _after_key("what_happened", "Talks went on."))
+    report = _regenerate(root)
+    assert report.written == [f"briefs/{middle}.md"]
+
+    _edit(root / f"briefs/{newest}.yaml", _after_key("what_happened", "Talks went on."))
+    report = _regenerate(root)  # the guide quotes the newest brief's YAML
+    assert sorted(report.written) == sorted([f"briefs/{newest}.md", "contribute/index.md"])
+
+    _edit(root / f"briefs/actors/{actor}.yaml", _after_key("profile", "Profiled again."))
+    report = _regenerate(root)
+    assert report.written == [f"actors/{actor}.md"]
+
+    _edit(root / f"briefs/glossary/{term}.yaml", _after_key("explanation", "Explained again."))
+    report = _regenerate(root)
+    assert report.written == [f"glossary/{term}.md"]
+
+    _edit(root / f"briefs/{middle}.yaml", lambda t: t + "# an editor's comment\n")
+    report = _regenerate(root)
+    assert report.written == [] and report.removed == []
+
+    assert paths == ["incremental"] * 5
+
+
+def test_edits_seen_by_other_pages_take_the_full_path(corpus: Corpus,
+                                                      paths: list[str]) -> None:
+    root = corpus.root
+    graph, _ = check(root)
+    brief = graph.briefs_by_date[3]
+    actor = corpus.actors[0]
+    term = corpus.terms[1]
+    other_actor = graph.facets[corpus.actors[-1]].name
+
+    _edit(root / f"briefs/{brief}.yaml", _replace_value("dek", "A new standfirst."))
+    report = _regenerate(root)
+    assert len(report.written) > 3  # its cards: indexes, tags, related briefs, actors
+
+    _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", f"{other_actor} spoke."))
+    report = _regenerate(root)  # a new mention: the actor's "Appears in" changes
+    assert f"actors/{corpus.actors[-1]}.md" in report.written or \
+        other_actor in graph.facets[brief].tooltip
+
+    _edit(root / f"briefs/actors/{actor}.yaml", _after_key("summary", "Summarised again."))
+    report = _regenerate(root)  # every link's tooltip to it
+    assert f"actors/{actor}.md" in report.written and len(report.written) > 1
+
+    _edit(root / f"briefs/glossary/{term}.yaml",
+          _replace_value("definition", "A defined thing."))
+    _regenerate(root)
+
+    assert paths == ["full"] * 4
+
+
+def test_a_broken_edit_is_reported_by_the_full_check(corpus: Corpus, paths: list[str]) -> None:
+    root = corpus.root
+    brief = corpus.briefs[2]
+    path = root / f"briefs/{brief}.yaml"
+    before = _docs(root)
+    original = path.read_text(encoding="utf-8")
+    _edit(path, _after_key("what_happened", "See [[no-such-entity]]."))
+    with pytest.raises(DiagnosticsError) as caught:
+        generate(root, site_config(root))
+    lines = [d.format_text() for d in caught.value.diagnostics]
+    assert len(lines) == 1 and lines[0].startswith(f"briefs/{brief}.yaml:")
+    assert "error[bad-ref]" in lines[0]
+    assert _docs(root) == before
+    path.write_text(original, encoding="utf-8")
+    report = _regenerate(root)
+    assert report.written == []
+    assert paths == ["full", "incremental"]
+
+
+def test_a_missing_or_damaged_state_falls_back_to_a_full_run(corpus: Corpus,
+                                                             paths: list[str]) -> None:
+    root = corpus.root
+    brief = corpus.briefs[5]
+    state = root / CACHE_DIR / incremental.STATE_FILE
+    state.write_bytes(b"not a database")
+    _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "Damaged state."))
+    assert _regenerate(root).written == [f"briefs/{brief}.md"]
+    incremental.forget(root)
+    _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "No state."))
+    assert _regenerate(root).written == [f"briefs/{brief}.md"]
+    _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "State again."))
+    assert _regenerate(root).written == [f"briefs/{brief}.md"]
+    assert paths == ["full", "full", "incremental"]
+
+
+WORDS = st.sampled_from(["Talks", "went", "on", "and", "the", "ceasefire", "held", ",", "."])
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_sequence_of_edits_matches_a_full_run(corpus: Corpus, data: st.DataObject) -> None:
+    """Random edits to random briefs, with plain words, alias mentions and references:
+    whichever path each run takes, docs/ equals what a full run writes."""
+    root = corpus.root
+    graph, _ = check(root)
+    names = [graph.facets[a].name for a in (*corpus.actors, *corpus.terms)]
+    refs = [f"[[{i}]]" for i in (*corpus.actors[:4], *corpus.briefs[:4])]
+    brief = data.draw(st.sampled_from(corpus.briefs), label="brief")
+    field = data.draw(st.sampled_from(["what_happened", "why_it_matters"]), label="field")
+    words = data.draw(st.lists(st.one_of(WORDS, st.sampled_from(names), st.sampled_from(refs)),
+                               min_size=1, max_size=6), label="words")
+    sentence = " ".join(words).replace(" ,", ",").replace(" .", ".") + "."
+    if sentence.startswith(("[", ",", ".")):
+        sentence = "Then " + sentence
+    _edit(root / f"briefs/{brief}.yaml", _after_key(field, sentence))
+    _regenerate(root)
+
+
+def test_a_fresh_clone_without_cache_still_matches(corpus: Corpus) -> None:
+    shutil.rmtree(corpus.root / CACHE_DIR)
+    assert _regenerate(corpus.root).written == []
