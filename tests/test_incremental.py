@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.fixture
-def paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records which path each regeneration took: 'incremental' or 'full'."""
     taken: list[str] = []
     real = incremental.update
@@ -49,7 +49,7 @@ def paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return report
 
     monkeypatch.setattr(incremental, "update", spy)
-    yield taken
+    return taken
 
 
 def _docs(root: Path) -> dict[str, bytes]:
