@@ -76,8 +76,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.INFO)
 
+    # Dirty reload: after an edit MkDocs rebuilds only the pages whose Markdown changed.
+    # That is exact here, because every page is written whole by the generator (which
+    # rewrites every page an edit reaches) and Material's search merges the rebuilt pages
+    # into its index. Not strict: a warning is shown but does not stop the preview.
     serve(config_file=str(root / "mkdocs.yml"), open_in_browser=False,
-          dev_addr=args.dev_addr, livereload=True)
+          dev_addr=args.dev_addr, livereload=True, build_type="dirty", strict=False)
     return EXIT_OK
 
 

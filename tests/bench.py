@@ -105,6 +105,69 @@ def _step_mkdocs(root: Path) -> dict[str, Any]:
             "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
 
 
+def _step_serve(root: Path, brief: str, edits: int = 3) -> dict[str, Any]:
+    """`briefs serve` as an editor meets it: from saving a brief to the served page showing
+    the edit. The server runs in its own process; each edit adds a sentence to the brief's
+    what_happened and the page is fetched every 50 ms until it contains the sentence (a
+    browser, told to reload by livereload, would also fetch the page once more)."""
+    import socket
+    import urllib.request
+
+    from tests.corpus import edit_brief
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/briefs/{brief}/"
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "--root", str(root),
+                               "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            return ""
+
+    def wait_for(marker: str, limit: float) -> float:
+        begun = time.perf_counter()
+        while marker not in page():
+            if server.poll() is not None or time.perf_counter() - begun > limit:
+                raise RuntimeError(f"briefs serve never showed {marker!r}")
+            time.sleep(0.05)
+        return time.perf_counter() - begun
+
+    try:
+        wait_for("</html>", 3600)
+        startup = time.perf_counter() - started
+        samples = []
+        for i in range(edits):
+            time.sleep(2)  # let the watcher settle between edits
+            marker = f"Served edit {i} of {os.getpid()}"
+            edit_brief(root, brief, tag=f"{i}. {marker}")
+            samples.append(wait_for(marker, 3600))
+        peak = _status_kib_of(server.pid, "VmHWM")
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"seconds": sorted(samples)[len(samples) // 2], "samples": samples,
+            "startup_seconds": startup, "rss_before_mib": 0.0,
+            "peak_rss_mib": (peak or 0) / 1024, "edited": brief}
+
+
+def _status_kib_of(pid: int, field: str) -> int | None:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return None
+
+
 def _step_phases(root: Path) -> dict[str, Any]:
     """Cold generation split into the pipeline's stages, timed without a profiler."""
     import shutil
@@ -227,6 +290,9 @@ def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
         data = _step_profile(root, profile)
     elif step == "phases":
         data = _step_phases(root)
+    elif step == "serve":
+        briefs = sorted(p.stem for p in (root / "briefs").glob("*.yaml"))
+        data = _step_serve(root, briefs[len(briefs) // 2])
     else:
         data = _step_generate(root, uncached=step == "noop_uncached")
     data["cpu_seconds"] = time.process_time() - cpu  # the whole step, imports included
@@ -355,9 +421,9 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                        "bytes": sum(p.stat().st_size for p in (root / "docs").rglob("*")
                                     if p.is_file()),
                        "largest": _largest(root / "docs")}
-    wanted = set(args.steps.split(",")) if args.steps else {*STEPS, "mkdocs"}
+    wanted = set(args.steps.split(",")) if args.steps else {*STEPS, "mkdocs", "serve"}
     if args.skip_mkdocs:
-        wanted.discard("mkdocs")
+        wanted -= {"mkdocs", "serve"}
     if "noop" in wanted:
         steps["noop"] = run("noop", "no-op regeneration")
     if "noop_uncached" in wanted:
@@ -381,6 +447,8 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "mkdocs_cpu_ms_per_page": 1000 * mk["cpu_seconds"] / pages,
             "generation_over_mkdocs": steps["cold"]["seconds"] / mk["seconds"],
         }
+    if "serve" in wanted:
+        steps["serve"] = run("serve", "briefs serve: from saving a brief to the served page")
     if args.profile:
         results["phases"] = run("phases", "cold generation stage by stage")
         results["profile"] = run("profile", "profiling cold generation",
@@ -405,7 +473,7 @@ def format_table(results: dict[str, Any]) -> str:
     names = {"cold": "cold generation", "noop": "no-op regeneration",
              "noop_uncached": "no-op, build cache cleared",
              "brief_edit": "one brief edited", "actor_edit": "one actor edited",
-             "mkdocs": "MkDocs build"}
+             "mkdocs": "MkDocs build", "serve": "briefs serve: save to served page (median)"}
     for key, label in names.items():
         step = results["steps"].get(key)
         if step is None:
@@ -430,6 +498,12 @@ def format_table(results: dict[str, Any]) -> str:
                   f"{mk['site_bytes'] / 1e6:.0f} MB; {derived['mkdocs_ms_per_page']:.1f} ms "
                   f"per page ({derived['mkdocs_cpu_ms_per_page']:.1f} ms CPU); "
                   f"generation/MkDocs = {derived['generation_over_mkdocs']:.2f}"]
+    served = results["steps"].get("serve")
+    if served:
+        lines.append(f"briefs serve: first build {served['startup_seconds']:.1f} s; save to "
+                     "served page " + ", ".join(f"{t:.2f}" for t in served["samples"])
+                     + f" s (median {served['seconds']:.2f} s); server peak RSS "
+                     f"{served['peak_rss_mib']:.0f} MiB")
     docs = results.get("docs")
     if docs:
         largest = ", ".join(f"{f['path']} {f['bytes'] / 1e3:.0f} kB" for f in docs["largest"])
@@ -460,13 +534,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--skip-mkdocs", action="store_true", help="time generation only")
-    p.add_argument("--steps", help="comma-separated subset of noop, brief_edit, actor_edit, "
-                                   "mkdocs (cold generation always runs); default: all")
+    p.add_argument("--steps", help="comma-separated subset of noop, noop_uncached, brief_edit, "
+                                   "actor_edit, mkdocs, serve (cold generation always runs); "
+                                   "default: all")
     p.add_argument("--profile", help="also profile cold generation; write the cProfile dump here")
     p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
     p.add_argument("--no-snapshot", action="store_true",
                    help="run the repository's generator/ live instead of a copy taken at start")
-    p.add_argument("--step", choices=(*STEPS, "mkdocs", "profile", "phases"),
+    p.add_argument("--step", choices=(*STEPS, "mkdocs", "serve", "profile", "phases"),
                    help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
