@@ -13,7 +13,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from . import site as _site
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
@@ -28,9 +28,12 @@ log = logging.getLogger("mkdocs.plugins.briefs")
 class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False
+        self.built: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if _site.generated_by_caller():
@@ -53,6 +56,34 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             log.info("briefs: %d file(s) written, %d removed", len(report.written),
                      len(report.removed))
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.built = set()
+
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        self.built.add(page.url)
+        return context
+
+    @event_priority(100)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Dirty rebuilds (`briefs serve`): the search index keeps every page.
+
+        Material's search merges a dirty rebuild into the previous index assuming one page
+        was rebuilt, and drops or duplicates entries when an edit rebuilds several (a
+        brief and the lists that show it). Here the previous entries of every page that
+        was not rebuilt are kept, the rebuilt pages' entries replace theirs, and the
+        plugin is told there is nothing left to merge.
+        """
+        search = next((p for p in config.plugins.values()
+                       if hasattr(p, "search_index_prev")), None)
+        previous = getattr(search, "search_index_prev", None)
+        if not self.dirty or search is None or previous is None:
+            return
+        kept = [entry for entry in previous.entries
+                if entry["location"].split("#")[0] not in self.built]
+        search.search_index.entries = kept + search.search_index.entries
+        search.search_index_prev = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent

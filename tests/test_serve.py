@@ -7,6 +7,7 @@ pages, recover, stop cleanly on Ctrl-C.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -123,10 +124,27 @@ def test_serves_the_site(server: Server) -> None:
     assert "<title>Xi Jinping meets Sergei Lavrov in Beijing" in html
 
 
+def _search_entries(server: Server) -> list[dict[str, str]]:
+    status, body = server.get("search/search_index.json")
+    assert status == 200
+    entries: list[dict[str, str]] = json.loads(body)["docs"]
+    return entries
+
+
 def test_picks_up_an_edit(server: Server) -> None:
+    before = _search_entries(server)
     server.edit(lambda text: text.replace("title: Xi Jinping meets", "title: Edited Xi meets"))
     wait_for(lambda: "<title>Edited Xi meets" in server.get(PAGE)[1], CHANGE_S,
              "the edited title on the page", server)
+    # Dirty reload rebuilds the pages that show the title too (the generator rewrote them).
+    wait_for(lambda: "Edited Xi meets" in server.get("briefs/")[1], CHANGE_S,
+             "the edited title in the briefs index", server)
+    # ... and the search index still has every page, each once, with the new title.
+    after = _search_entries(server)
+    assert sorted(e["location"] for e in after) == sorted(e["location"] for e in before)
+    titles = [e["title"] for e in after if e["location"] == PAGE]
+    assert titles and all("Xi Jinping meets" not in t for t in titles), titles
+    assert any("Edited Xi meets" in t for t in titles), titles
 
 
 DIAGNOSTIC = f"{BRIEF}:3:7: error[bad-date]: date: '2024-13-45' is not a real calendar date"
