@@ -1,31 +1,44 @@
-"""The incremental path: an edit that leaves every facet as it was re-renders only its own pages.
+"""The incremental path: an edit re-renders the pages that depend on it, and no other.
 
-After every full run the state (`.briefs-cache/state.sqlite`) keeps, for each entity, its
-facet (`link.Facet`: all that other pages read of it) and its slice of the graph's derived
-indexes (related briefs, appears-in lists, events, edges), plus the alias table, the id
-index and the newest brief. A later run whose only changes are edits of content files
-(no file added or removed; seeds, templates, generator code, settings and docs/ as they
-were) loads, validates and links the edited files alone. When their facets are unchanged,
-no other page can differ, so only their own pages (and the guide, which quotes the newest
-brief) are rendered, from the edited models and the stored facets, and written.
+After every full run the state (`.briefs-cache/state.sqlite`) keeps
+- each entity's facet (`link.Facet`: all that other pages show of it or derive from it),
+- each entity's slice of the graph's derived indexes (related briefs, appears-in lists,
+  events, edges, memberships) with a digest of it,
+- the dependency map: for every page, the entities whose facets it read while rendering
+  (`render.ReadFacets`), kept as (entity, page) rows,
+- the alias table, the id index, the tags and the newest brief.
 
-Anything else returns None and the caller takes the full path: a changed facet, any
-problem in an edited file (the full check then reports every problem of the site, once),
-a state that is missing, of another format or unreadable.
+A later run whose only changes are edits of content files (no file added or removed;
+seeds, templates, generator code, settings and docs/ as they were) loads, validates and
+links the edited files alone, then compares their facets with the stored ones:
+- unchanged: only their own pages (and the guide, which quotes the newest brief) can
+  differ; they are rendered from the edited models and the stored facets;
+- changed: every facet is loaded, the derived indexes are recomputed, and the dirty pages
+  are the edited entities' own pages, every page that read a changed facet, every entity
+  page whose slice changed, and the listing pages whose inputs changed (timeline, tag
+  pages, indexes, home, feed). Their owners' files are loaded; only those pages render.
+The state is brought up to date in the same run.
+
+Anything else returns None and the caller takes the full path: a problem in an edited file
+(the full check then reports every problem of the site, once), a changed name or alias
+(names and aliases reach other entities' linked text), a tag appearing or disappearing
+(pages to add or remove), a state that is missing, of another format or unreadable.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import sqlite3
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .cache import CACHE_DIR
 from .inventory import BRIEFS_DIR, KIND_DIRS, SEEDS_DIR, ContentFile
 from .link import (
@@ -33,7 +46,7 @@ from .link import (
     Facet,
     Graph,
     Linked,
-    all_entities,
+    derive,
     facet_of,
     link_entity,
     matcher_for_text,
@@ -45,7 +58,7 @@ from .validate import Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 # The slice of each derived index of the graph that an entity's own page reads.
 SLICES = {
     Kind.BRIEF: ("related", "edges_by_brief"),
@@ -53,10 +66,22 @@ SLICES = {
                  "edges_by_actor"),
     Kind.TERM: ("appears_in",),
 }
+_KIND_FIELD = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms"}
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)",
+    "CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB, slice BLOB, digest BLOB)",
+    "CREATE TABLE reader (entity TEXT, page TEXT)",
+)
+_INDEXES = ("CREATE INDEX reader_entity ON reader (entity)",
+            "CREATE INDEX reader_page ON reader (page)")
 
 
 def _path(root: Path) -> Path:
     return root / CACHE_DIR / STATE_FILE
+
+
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
 def forget(root: Path) -> None:
@@ -64,7 +89,10 @@ def forget(root: Path) -> None:
         _path(root).unlink()
 
 
-def save(root: Path, graph: Graph) -> None:
+# ---------------------------------------------------------------- the state of a full run
+
+
+def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
     """Record the state of a full run; a state that cannot be written only costs speed."""
     path = _path(root)
     tmp = path.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
@@ -73,22 +101,27 @@ def save(root: Path, graph: Graph) -> None:
         path.parent.mkdir(exist_ok=True)
         tmp.unlink(missing_ok=True)
         with contextlib.closing(sqlite3.connect(tmp)) as db:
-            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)")
-            db.execute("CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB, slice BLOB)")
+            for statement in _SCHEMA:
+                db.execute(statement)
             meta = {
                 "format": FORMAT,
                 "known_ids": {i: k.value for i, k in content.known_ids.items()},
                 "known_seeds": sorted(content.known_seeds),
                 "aliases": graph.aliases,
+                "tags": sorted(graph.tags),
                 "newest": graph.briefs_by_date[0] if graph.briefs_by_date else "",
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)",
-                           [(k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))
-                            for k, v in meta.items()])
-            db.executemany("INSERT INTO entity VALUES (?, ?, ?)", [
-                (entity_id, pickle.dumps(facet, pickle.HIGHEST_PROTOCOL),
-                 pickle.dumps(_slice(graph, entity_id, facet.kind), pickle.HIGHEST_PROTOCOL))
-                for entity_id, facet in graph.facets.items()])
+                           [(k, _dump(v)) for k, v in meta.items()])
+            rows = []
+            for entity_id, facet in graph.facets.items():
+                part = _slice(graph, entity_id, facet.kind)
+                rows.append((entity_id, _dump(facet), _dump(part), _digest(part)))
+            db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO reader VALUES (?, ?)",
+                           [(e, page) for page, ids in reads.items() for e in ids])
+            for statement in _INDEXES:
+                db.execute(statement)
             db.commit()
         tmp.replace(path)
     except (OSError, sqlite3.Error):
@@ -102,14 +135,18 @@ def _slice(graph: Graph, entity_id: str, kind: Kind) -> dict[str, Any]:
             if entity_id in getattr(graph, name)}
 
 
+def _digest(part: dict[str, Any]) -> bytes:
+    """Identifies a slice by value (repr of plain data and dataclasses, no object identity)."""
+    return hashlib.blake2b(repr(part).encode("utf-8"), digest_size=16).digest()
+
+
 class StoredFacets(Mapping[str, Facet]):
-    """The facets of the last full run, read from the state one entity at a time."""
+    """The stored facets, read one entity at a time, with edited entities' new facets."""
 
     def __init__(self, db: sqlite3.Connection, known: Mapping[str, Kind]) -> None:
         self.db = db
         self.known = known
         self.loaded: dict[str, Facet] = {}
-        self.slices: dict[str, dict[str, Any]] = {}
 
     def __getitem__(self, entity_id: str) -> Facet:
         facet = self.loaded.get(entity_id)
@@ -120,6 +157,12 @@ class StoredFacets(Mapping[str, Facet]):
                 raise KeyError(entity_id)
             facet = self.loaded[entity_id] = typing.cast(Facet, pickle.loads(row[0]))
         return facet
+
+    def load_all(self) -> dict[str, Facet]:
+        for entity_id, blob in self.db.execute("SELECT id, facet FROM entity"):
+            if entity_id not in self.loaded:
+                self.loaded[entity_id] = typing.cast(Facet, pickle.loads(blob))
+        return {i: self.loaded[i] for i in self.known}
 
     def slice(self, entity_id: str) -> dict[str, Any]:
         row = self.db.execute("SELECT slice FROM entity WHERE id = ?", (entity_id,)).fetchone()
@@ -142,6 +185,7 @@ class _Meta:
     known_ids: dict[str, Kind]
     known_seeds: set[str]
     aliases: dict[str, str]
+    tags: list[str]
     newest: str
 
 
@@ -151,7 +195,10 @@ def _read_meta(db: sqlite3.Connection) -> _Meta | None:
         return None
     return _Meta({i: Kind(k) for i, k in pickle.loads(rows["known_ids"]).items()},
                  set(pickle.loads(rows["known_seeds"])), pickle.loads(rows["aliases"]),
-                 pickle.loads(rows["newest"]))
+                 pickle.loads(rows["tags"]), pickle.loads(rows["newest"]))
+
+
+# ---------------------------------------------------------------- what changed
 
 
 def edited_files(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str] | None:
@@ -175,82 +222,191 @@ def _content_file(rel: str) -> bool:
             and (len(parts) == 2 or (len(parts) == 3 and parts[1] in KIND_DIRS)))
 
 
-def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
-           ) -> WriteReport | None:
-    """Regenerate the pages of `edited` files alone, or None when the full path is needed."""
-    path = _path(root)
-    if not path.is_file():
-        return None
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            return _update(root, config, docs, edited, db)
-    except (sqlite3.Error, pickle.UnpicklingError, KeyError, EOFError, ValueError,
-            AttributeError, TypeError):
-        return None
-
-
-def _update(root: Path, config: SiteConfig, docs: Path, edited: list[str],
-            db: sqlite3.Connection) -> WriteReport | None:
-    meta = _read_meta(db)
-    if meta is None:
-        return None
-    facets = StoredFacets(db, meta.known_ids)
-    content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
-    names = FacetText(facets, "name")
-    files = [_content_entry(rel) for rel in edited]
-    for file in files:
-        if meta.known_ids.get(file.id) is not file.kind:
-            return None
-        entity, problems = validate_file(root, file)
-        if entity is None or problems:
-            return None
-        getattr(content, {Kind.BRIEF: "briefs", Kind.ACTOR: "actors",
-                          Kind.TERM: "terms"}[file.kind])[file.id] = entity
-    for brief in content.briefs.values():
-        seed_id = brief.model.source.seed
-        if seed_id in meta.known_seeds and seed_id not in content.seeds:
-            meta_rel = f"{SEEDS_DIR}/{seed_id}.yaml"
-            seed, problems = load_seed(root, seed_id, f"{SEEDS_DIR}/{seed_id}.txt",
-                                        meta_rel if (root / meta_rel).is_file() else None)
-            if seed is None or problems:
-                return None
-            content.seeds[seed_id] = seed
-    graph = Graph(content, facets=facets, aliases=meta.aliases)
-    for entity in all_entities(content):
-        linked = _link_one(entity, content, meta.aliases)
-        if linked.problems or facet_of(entity, linked, names) != facets[entity.id]:
-            return None
-        graph.rich[entity.id] = linked.rich
-        if entity.kind is Kind.BRIEF:
-            graph.brief_actors[entity.id] = tuple(
-                i for i in linked.involved if meta.known_ids[i] is Kind.ACTOR)
-            graph.brief_terms[entity.id] = tuple(
-                i for i in linked.involved if meta.known_ids[i] is Kind.TERM)
-        for name, value in facets.slice(entity.id).items():
-            getattr(graph, name)[entity.id] = value
-    renderer = Renderer(graph, environment(root), config)
-    pages: dict[str, str] = {}
-    try:
-        for entity in all_entities(content):
-            page = {Kind.BRIEF: renderer.brief_page, Kind.ACTOR: renderer.actor_page,
-                    Kind.TERM: renderer.term_page}[entity.kind](entity.id)
-            pages[page[0]] = page[1]
-        if meta.newest in content.briefs:  # the guide quotes the newest brief's YAML
-            graph.briefs_by_date = (meta.newest,)
-            for page_path, text in renderer.guide_page():
-                pages[page_path] = text
-    except RenderError:
-        return None  # the full path reports it with every other problem
-    return write_files(docs, {p: t.encode("utf-8") for p, t in pages.items()})
-
-
 def _content_entry(rel: str) -> ContentFile:
     parts = rel.split("/")
     kind = KIND_DIRS[parts[1]] if len(parts) == 3 else Kind.BRIEF
     return ContentFile(kind, parts[-1][: -len(".yaml")], rel)
 
 
-def _link_one(entity: AnyEntity, content: Content, aliases: Mapping[str, str]) -> Linked:
-    text = "\n".join(running_text(entity.model))
-    return link_entity(entity, content, matcher_for_text(aliases, text))
+class _FullRun(Exception):
+    """This change needs the full path."""
 
+
+# ---------------------------------------------------------------- the incremental run
+
+
+def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
+           ) -> WriteReport | None:
+    """Regenerate the pages that depend on `edited` files, or None when the full path is
+    needed. The state is updated in the same transaction as nothing else: if writing the
+    pages fails, it is rolled back and still describes docs/."""
+    path = _path(root)
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            report = _Run(root, config, db).run([_content_entry(rel) for rel in edited], docs)
+            db.commit()
+            return report
+    except (_FullRun, RenderError, sqlite3.Error, pickle.UnpicklingError, KeyError,
+            EOFError, ValueError, AttributeError, TypeError, IndexError):
+        return None
+
+
+class _Run:
+    def __init__(self, root: Path, config: SiteConfig, db: sqlite3.Connection) -> None:
+        meta = _read_meta(db)
+        if meta is None:
+            raise _FullRun
+        self.root, self.config, self.db, self.meta = root, config, db, meta
+        self.stored = StoredFacets(db, meta.known_ids)
+        self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
+        self.linked: dict[str, Linked] = {}
+        self.slice_updates: list[tuple[bytes, bytes, str]] = []  # slice, digest, id
+
+    def load(self, file: ContentFile) -> AnyEntity:
+        """Validate and link one content file; any problem means the full path."""
+        if self.meta.known_ids.get(file.id) is not file.kind:
+            raise _FullRun
+        entity, problems = validate_file(self.root, file)
+        if entity is None or problems:
+            raise _FullRun
+        getattr(self.content, _KIND_FIELD[file.kind])[file.id] = entity
+        model = entity.model
+        if file.kind is Kind.BRIEF:
+            self._load_seed(model.source.seed)
+        text = "\n".join(running_text(model))
+        linked = link_entity(entity, self.content, matcher_for_text(self.meta.aliases, text))
+        if linked.problems:
+            raise _FullRun
+        self.linked[file.id] = linked
+        return typing.cast(AnyEntity, entity)
+
+    def _load_seed(self, seed_id: str) -> None:
+        if seed_id not in self.meta.known_seeds or seed_id in self.content.seeds:
+            return
+        meta_rel = f"{SEEDS_DIR}/{seed_id}.yaml"
+        seed, problems = load_seed(self.root, seed_id, f"{SEEDS_DIR}/{seed_id}.txt",
+                                   meta_rel if (self.root / meta_rel).is_file() else None)
+        if seed is None or problems:
+            raise _FullRun
+        self.content.seeds[seed_id] = seed
+
+    def run(self, files: list[ContentFile], docs: Path) -> WriteReport:
+        edited = [self.load(file) for file in files]
+        names = FacetText(self.stored, "name")
+        new = {e.id: facet_of(e, self.linked[e.id], names) for e in edited}
+        changed = {i: f for i, f in new.items() if f != self.stored[i]}
+        own = {urls.page_path(e.kind, e.id) for e in edited}
+        if self.meta.newest in new:  # the guide quotes the newest brief's YAML
+            own.add(urls.GUIDE)
+        if changed:
+            graph, dirty = self._reach(changed)
+        else:
+            graph, dirty = self._own_slices(), set()
+        dirty |= own
+        self._attach(graph, dirty)
+        renderer = Renderer(graph, environment(self.root), self.config)
+        pages = dict(renderer.page(page) for page in sorted(dirty))
+        report = write_files(docs, {p: t.encode("utf-8") for p, t in pages.items()})
+        self._record(graph, changed, renderer.page_reads)
+        return report
+
+    def _own_slices(self) -> Graph:
+        graph = Graph(self.content, facets=self.stored, aliases=self.meta.aliases)
+        graph.briefs_by_date = (self.meta.newest,) if self.meta.newest else ()
+        for entity_id in self.linked:
+            for name, value in self.stored.slice(entity_id).items():
+                getattr(graph, name)[entity_id] = value
+        return graph
+
+    def _reach(self, changed: dict[str, Facet]) -> tuple[Graph, set[str]]:
+        """The graph re-derived with the new facets, and the pages the change reaches."""
+        old = {i: self.stored[i] for i in changed}
+        for entity_id, facet in changed.items():
+            before = old[entity_id]
+            if facet.name != before.name or facet.aliases != before.aliases:
+                raise _FullRun
+        facets = self.stored.load_all()
+        facets.update(changed)
+        graph = Graph(self.content, facets=facets, aliases=self.meta.aliases)
+        derive(graph, facets)
+        if sorted(graph.tags) != self.meta.tags:
+            raise _FullRun
+        dirty = set(self._readers(changed))
+        for entity_id, digest in self.db.execute("SELECT id, digest FROM entity"):
+            kind = self.meta.known_ids[entity_id]
+            part = _slice(graph, entity_id, kind)
+            if _digest(part) != digest:
+                dirty.add(urls.page_path(kind, entity_id))
+                self.slice_updates.append((_dump(part), _digest(part), entity_id))
+        for entity_id, facet in changed.items():
+            dirty |= _listing_pages(old[entity_id], facet)
+        if graph.briefs_by_date and graph.briefs_by_date[0] != self.meta.newest:
+            dirty.add(urls.GUIDE)
+        return graph, dirty
+
+    def _readers(self, changed: Iterable[str]) -> Iterator[str]:
+        for entity_id in changed:
+            for (page,) in self.db.execute("SELECT page FROM reader WHERE entity = ?",
+                                           (entity_id,)):
+                yield page
+
+    def _attach(self, graph: Graph, dirty: set[str]) -> None:
+        """Load the owners of dirty entity pages and the newest brief (for the guide)."""
+        wanted = []
+        for page in dirty:
+            section, _, name = page.partition("/")
+            entity_id = name.removesuffix(".md")
+            kind = self.meta.known_ids.get(entity_id)
+            if kind is not None and section == urls.SECTION[kind]:
+                wanted.append((kind, entity_id))
+        if urls.GUIDE in dirty and graph.briefs_by_date:
+            wanted.append((Kind.BRIEF, graph.briefs_by_date[0]))
+        for kind, entity_id in wanted:
+            if entity_id not in self.linked:
+                folder = next(k for k, v in KIND_DIRS.items() if v is kind)
+                rel = f"{BRIEFS_DIR}/{folder + '/' if folder else ''}{entity_id}.yaml"
+                self.load(ContentFile(kind, entity_id, rel))
+        for entity_id, linked in self.linked.items():
+            graph.rich[entity_id] = linked.rich
+            if self.meta.known_ids[entity_id] is Kind.BRIEF:
+                graph.brief_actors[entity_id] = tuple(
+                    i for i in linked.involved if self.meta.known_ids[i] is Kind.ACTOR)
+                graph.brief_terms[entity_id] = tuple(
+                    i for i in linked.involved if self.meta.known_ids[i] is Kind.TERM)
+
+    def _record(self, graph: Graph, changed: Mapping[str, Facet],
+                reads: Mapping[str, frozenset[str]]) -> None:
+        """Bring the state up to date with this run (committed by the caller)."""
+        for entity_id, facet in changed.items():
+            self.db.execute("UPDATE entity SET facet = ? WHERE id = ?", (_dump(facet), entity_id))
+        self.db.executemany("UPDATE entity SET slice = ?, digest = ? WHERE id = ?",
+                            self.slice_updates)
+        if changed:
+            newest = graph.briefs_by_date[0] if graph.briefs_by_date else ""
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'newest'", (_dump(newest),))
+        for page, ids in reads.items():
+            self.db.execute("DELETE FROM reader WHERE page = ?", (page,))
+            self.db.executemany("INSERT INTO reader VALUES (?, ?)", [(e, page) for e in ids])
+
+
+def _listing_pages(old: Facet, new: Facet) -> set[str]:
+    """Pages built from every facet of a kind whose input changed with this facet (the
+    pages that showed the entity before are found through the dependency map)."""
+    pages: set[str] = set()
+    if old.kind is Kind.BRIEF:
+        if old.events != new.events:
+            pages.add(urls.TIMELINE)
+        if old.date != new.date:  # the order of every list of briefs
+            pages |= {urls.HOME, urls.BRIEFS_INDEX, urls.FEED}
+            pages |= {urls.tag_path(t) for t in (*old.tags, *new.tags)}
+        if old.tags != new.tags:
+            pages |= {urls.tag_path(t) for t in set(old.tags) ^ set(new.tags)}
+            pages.add(urls.TAGS_INDEX)
+        if old.relations != new.relations:
+            pages.add(urls.ACTORS_INDEX)  # the diagram of all relations
+    elif old.kind is Kind.ACTOR and (old.members, old.affiliation) != (new.members,
+                                                                       new.affiliation):
+        pages.add(urls.ACTORS_INDEX)
+    return pages

@@ -25,6 +25,7 @@ DOCS_GITIGNORE = (
 class Generated:
     graph: Graph
     files: dict[str, bytes]
+    reads: dict[str, frozenset[str]]  # page -> the entities whose facets it shows
 
 
 def check(root: Path) -> tuple[Graph, list[Diagnostic]]:
@@ -43,13 +44,13 @@ def generate_files(root: Path, config: SiteConfig) -> Generated:
     if problems:
         raise DiagnosticsError(problems)
     try:
-        pages = render_pages(graph, root, config)
+        pages, reads = render_pages(graph, root, config)
     except RenderError as exc:
         raise DiagnosticsError([exc.diagnostic]) from exc
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(_assets(root))
     files[".gitignore"] = DOCS_GITIGNORE.encode("utf-8")
-    return Generated(graph, files)
+    return Generated(graph, files, reads)
 
 
 def _assets(root: Path) -> dict[str, bytes]:
@@ -84,6 +85,6 @@ def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> Wr
             return report
     generated = generate_files(root, config)
     report = write_tree(docs, generated.files)
-    incremental.save(root, generated.graph)
+    incremental.save(root, generated.graph, generated.reads)
     cache.save(root, cache.fingerprint(root, config, docs))
     return report

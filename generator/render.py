@@ -6,6 +6,7 @@ templates only arrange them. Any other value a template prints is escaped as pla
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -90,6 +91,27 @@ class FacetText(Mapping[str, str]):
         return len(self.facets)
 
 
+class ReadFacets(Mapping[str, Facet]):
+    """The graph's facets, noting each entity whose facet is read (the page dependency map)."""
+
+    def __init__(self, facets: Mapping[str, Facet], reads: set[str]) -> None:
+        self.facets = facets
+        self.reads = reads
+
+    def __getitem__(self, entity_id: str) -> Facet:
+        self.reads.add(entity_id)
+        return self.facets[entity_id]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.facets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facets)
+
+    def __len__(self) -> int:
+        return len(self.facets)
+
+
 class RenderError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
@@ -125,7 +147,11 @@ class Renderer:
     """Builds every page of the site from the graph."""
 
     def __init__(self, graph: Graph, env: jinja2.Environment, config: SiteConfig) -> None:
-        self.graph = graph
+        # Every facet a page reads is noted: `page_reads` maps each rendered page to the
+        # entities whose facets it shows, so an edit of one re-renders exactly its readers.
+        self._reads: set[str] = set()
+        self.page_reads: dict[str, frozenset[str]] = {}
+        self.graph = dataclasses.replace(graph, facets=ReadFacets(graph.facets, self._reads))
         self.content = graph.content
         self.env = env
         self.config = config
@@ -141,6 +167,7 @@ class Renderer:
 
     def link(self, from_page: str, entity_id: str) -> LinkView:
         """A link to an entity with its name and tooltip; shared by pages at one depth."""
+        self._reads.add(entity_id)
         key = (urls.page_url(from_page).count("/"), entity_id)
         view = self._links.get(key)
         if view is None:
@@ -188,6 +215,12 @@ class Renderer:
             "CollectionPage" if path in SECTIONS and path != urls.HOME else "WebPage")
         text = self.template(template, page_path=path, site=self.config, nav=self.nav(path),
                              jsonld=yaml_string(json_for_html(structured_data)), **context)
+        return self._done(path, text)
+
+    def _done(self, path: str, text: str) -> tuple[str, str]:
+        """Close a page: what it read so far is its dependency set."""
+        self.page_reads[path] = frozenset(self._reads)
+        self._reads.clear()
         return path, text
 
     def template(self, name: str, **context: Any) -> str:
@@ -219,11 +252,34 @@ class Renderer:
             self.home, self.briefs_index, self.actors_index, self.glossary_index,
             self.tags_pages, self.timeline_page, self.guide_page,
         ]
-        pages = [page for job in jobs for page in job()]
+        pages = [self.feed()]
+        pages += [page for job in jobs for page in job()]
         pages += [self.brief_page(b) for b in self.graph.briefs_by_date]
         pages += [self.actor_page(a) for a in sorted(self.content.actors)]
         pages += [self.term_page(t) for t in sorted(self.content.terms)]
         return pages
+
+    def page(self, path: str) -> tuple[str, str]:
+        """One page by its path (the incremental path renders the pages an edit reaches)."""
+        listing: dict[str, Callable[[], list[tuple[str, str]]]] = {
+            urls.HOME: self.home, urls.BRIEFS_INDEX: self.briefs_index,
+            urls.ACTORS_INDEX: self.actors_index, urls.GLOSSARY_INDEX: self.glossary_index,
+            urls.TAGS_INDEX: self.tags_index, urls.TIMELINE: self.timeline_page,
+            urls.GUIDE: self.guide_page}
+        if path == urls.FEED:
+            return self.feed()
+        if path in listing:
+            return listing[path]()[0]
+        section, _, name = path.partition("/")
+        entity_id = name.removesuffix(".md")
+        if section == urls.TAGS_SECTION:
+            return self.tag_page(entity_id, self.graph.tags[entity_id])
+        kind = self.graph.kind_of(entity_id)
+        return {Kind.BRIEF: self.brief_page, Kind.ACTOR: self.actor_page,
+                Kind.TERM: self.term_page}[kind](entity_id)
+
+    def feed(self) -> tuple[str, str]:
+        return self._done(urls.FEED, structured.atom_feed(self.graph, self.config))
 
     def _of_kind(self, kind: Kind) -> dict[str, Facet]:
         """The facets of every entity of a kind (listing pages; a full run has them all)."""
@@ -231,6 +287,7 @@ class Renderer:
 
     def card(self, from_page: str, brief_id: str) -> Markup:
         """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
+        self._reads.add(brief_id)
         key = (urls.page_url(from_page).count("/"), brief_id)
         html = self._cards.get(key)
         if html is None:
@@ -290,16 +347,19 @@ class Renderer:
                             jsonld=structured.glossary_jsonld(self.graph, self.config))]
 
     def tags_pages(self) -> list[tuple[str, str]]:
-        pages = []
-        index_entries = []
-        for tag, brief_ids in self.graph.tags.items():
-            path = urls.tag_path(tag)
-            pages.append(self.render("tag.md.j2", path, tag=tag,
-                                     cards=[self.card(path, b) for b in brief_ids]))
-            index_entries.append({"link": LinkView(urls.relative_url(urls.TAGS_INDEX, path), tag,
-                                                   css="tag"), "count": len(brief_ids)})
-        pages.append(self.render("tags_index.md.j2", urls.TAGS_INDEX, tags=index_entries))
-        return pages
+        pages = [self.tag_page(tag, brief_ids) for tag, brief_ids in self.graph.tags.items()]
+        return pages + self.tags_index()
+
+    def tag_page(self, tag: str, brief_ids: tuple[str, ...]) -> tuple[str, str]:
+        path = urls.tag_path(tag)
+        return self.render("tag.md.j2", path, tag=tag,
+                           cards=[self.card(path, b) for b in brief_ids])
+
+    def tags_index(self) -> list[tuple[str, str]]:
+        entries = [{"link": LinkView(urls.relative_url(urls.TAGS_INDEX, urls.tag_path(tag)), tag,
+                                     css="tag"), "count": len(brief_ids)}
+                   for tag, brief_ids in self.graph.tags.items()]
+        return [self.render("tags_index.md.j2", urls.TAGS_INDEX, tags=entries)]
 
     def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
         event = self.graph.facets[brief_id].events[event_index]
@@ -451,12 +511,13 @@ def _date_view(value: dt.date | None) -> dict[str, str] | None:
     return {"iso": value.isoformat(), "display": f"{value.day} {MONTHS[value.month]} {value.year}"}
 
 
-def render_pages(graph: Graph, root: Path, config: SiteConfig) -> dict[str, str]:
-    """All Markdown pages of the site, keyed by docs-relative path."""
+def render_pages(graph: Graph, root: Path, config: SiteConfig
+                 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """All Markdown pages of the site, keyed by docs-relative path, and what each read."""
     renderer = Renderer(graph, environment(root), config)
-    pages: dict[str, str] = {urls.FEED: structured.atom_feed(graph, config)}
+    pages: dict[str, str] = {}
     for path, text in renderer.pages():
         if path in pages:  # pragma: no cover - urls.py makes paths unique
             raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))
         pages[path] = text
-    return pages
+    return pages, renderer.page_reads

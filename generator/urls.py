@@ -49,6 +49,7 @@ HOME = "index.md"
 BRIEFS_INDEX = "briefs/index.md"
 ACTORS_INDEX = "actors/index.md"
 GLOSSARY_INDEX = "glossary/index.md"
+TAGS_SECTION = "tags"
 TAGS_INDEX = "tags/index.md"
 TIMELINE = "timeline/index.md"
 GUIDE = "contribute/index.md"
@@ -77,7 +78,7 @@ def page_path(kind: Kind, entity_id: str) -> str:
 
 
 def tag_path(tag: str) -> str:
-    return f"tags/{tag}.md"
+    return f"{TAGS_SECTION}/{tag}.md"
 
 
 def page_url(path: str) -> str:

@@ -197,7 +197,7 @@ def _step_phases(root: Path) -> dict[str, Any]:
     lap("validate (YAML load + models + seeds)")
     graph, _link_problems = link(content)
     lap("link (refs, mentions, quotes, backlinks)")
-    pages = render_pages(graph, root, config)
+    pages, _ = render_pages(graph, root, config)
     lap("render (Jinja pages)")
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     lap("encode")
