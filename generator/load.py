@@ -81,6 +81,14 @@ class Document:
         pos = self.key_at(loc) if key else self.at(loc)
         return Diagnostic(self.path, pos.line, pos.column, code, message, hint)
 
+    def release(self) -> None:
+        """Drop the raw data and positions once every check has passed (they are the
+        larger part of a document's memory); the text stays."""
+        self.data = {}
+        self.values = {}
+        self.keys = {}
+        self.spans = {}
+
 
 class LoadError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:

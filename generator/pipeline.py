@@ -8,7 +8,7 @@ from pathlib import Path
 from . import cache, incremental
 from .diagnostics import Diagnostic, DiagnosticsError
 from .inventory import discover
-from .link import Graph, link
+from .link import Graph, all_entities, link
 from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, render_pages
 from .urls import SiteConfig
 from .write import WriteReport, recover, write_tree
@@ -43,11 +43,15 @@ def generate_files(root: Path, config: SiteConfig) -> Generated:
     graph, problems = check(root)
     if problems:
         raise DiagnosticsError(problems)
+    for entity in all_entities(graph.content):
+        entity.doc.release()  # positions serve diagnostics only, and there are none
     try:
         pages, reads = render_pages(graph, root, config)
     except RenderError as exc:
         raise DiagnosticsError([exc.diagnostic]) from exc
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    files = {}
+    for path in sorted(pages):  # encoded one by one: the text and its bytes never all at once
+        files[path] = pages.pop(path).encode("utf-8")
     files.update(_assets(root))
     files[".gitignore"] = DOCS_GITIGNORE.encode("utf-8")
     return Generated(graph, files, reads)
