@@ -6,6 +6,7 @@ templates only arrange them. Any other value a template prints is escaped as pla
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -20,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import structured, urls
+from .cache import CACHE_DIR
 from .diagnostics import Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
 from .link import Facet, Graph
@@ -130,6 +132,9 @@ def _finalize(value: Any) -> Any:
 def environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / TEMPLATES_DIR / PAGE_TEMPLATES)),
+        # Compiled templates are kept beside the build cache (keyed by each template's
+        # source checksum): an incremental run does not compile them again.
+        bytecode_cache=_bytecode_cache(root),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_finalize,
@@ -141,6 +146,27 @@ def environment(root: Path) -> jinja2.Environment:
     # Front matter values reach Material's templates unescaped: HTML-escape, then quote.
     env.filters["front"] = lambda v: yaml_string(html_text(str(v)))
     return env
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot be written (read-only project, full disk) only costs speed."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    folder = root / CACHE_DIR / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder))
 
 
 class Renderer:
