@@ -6,7 +6,8 @@ After every full run the state (`.briefs-cache/state.sqlite`) keeps
   events, edges, memberships) with a digest of it,
 - the dependency map: for every page, the entities whose facets it read while rendering
   (`render.ReadFacets`), kept as (entity, page) rows,
-- the alias table, the id index, the tags and the newest brief.
+- the alias table, the id index, and the indexes listing pages read whole (tags, events,
+  edges, briefs by date).
 
 A later run whose only changes are edits of content files (no file added or removed;
 seeds, templates, generator code, settings and docs/ as they were) loads, validates and
@@ -46,6 +47,7 @@ from .link import (
     Facet,
     Graph,
     Linked,
+    SiteEvent,
     derive,
     facet_of,
     link_entity,
@@ -58,7 +60,7 @@ from .validate import Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 # The slice of each derived index of the graph that an entity's own page reads.
 SLICES = {
     Kind.BRIEF: ("related", "edges_by_brief"),
@@ -108,8 +110,7 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
                 "known_ids": {i: k.value for i, k in content.known_ids.items()},
                 "known_seeds": sorted(content.known_seeds),
                 "aliases": graph.aliases,
-                "tags": sorted(graph.tags),
-                "newest": graph.briefs_by_date[0] if graph.briefs_by_date else "",
+                **_globals(graph),
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [(k, _dump(v)) for k, v in meta.items()])
@@ -180,13 +181,23 @@ class StoredFacets(Mapping[str, Facet]):
         return len(self.known)
 
 
+def _globals(graph: Graph) -> dict[str, Any]:
+    """The derived indexes that listing pages read as a whole."""
+    return {"tag_map": graph.tags, "events": graph.events, "edges": graph.edges,
+            "by_date": graph.briefs_by_date,
+            "newest": graph.briefs_by_date[0] if graph.briefs_by_date else ""}
+
+
 @dataclass(frozen=True)
 class _Meta:
     known_ids: dict[str, Kind]
     known_seeds: set[str]
     aliases: dict[str, str]
-    tags: list[str]
     newest: str
+    raw: dict[str, bytes]  # the globals, unpickled only when a listing page needs them
+
+    def load(self, key: str) -> Any:
+        return pickle.loads(self.raw[key])
 
 
 def _read_meta(db: sqlite3.Connection) -> _Meta | None:
@@ -195,7 +206,14 @@ def _read_meta(db: sqlite3.Connection) -> _Meta | None:
         return None
     return _Meta({i: Kind(k) for i, k in pickle.loads(rows["known_ids"]).items()},
                  set(pickle.loads(rows["known_seeds"])), pickle.loads(rows["aliases"]),
-                 pickle.loads(rows["tags"]), pickle.loads(rows["newest"]))
+                 pickle.loads(rows["newest"]), rows)
+
+
+def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
+    """The fields of a facet that link.derive reads."""
+    return (facet.name, facet.date, facet.tags, facet.involved,
+            tuple((e.date, e.actors) for e in facet.events), facet.relations, facet.members,
+            facet.affiliation, facet.used_by)
 
 
 # ---------------------------------------------------------------- what changed
@@ -263,6 +281,7 @@ class _Run:
         self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
         self.linked: dict[str, Linked] = {}
         self.slice_updates: list[tuple[bytes, bytes, str]] = []  # slice, digest, id
+        self.derived = False  # whether this run derived the indexes again
 
     def load(self, file: ContentFile) -> AnyEntity:
         """Validate and link one content file; any problem means the full path."""
@@ -300,10 +319,14 @@ class _Run:
         own = {urls.page_path(e.kind, e.id) for e in edited}
         if self.meta.newest in new:  # the guide quotes the newest brief's YAML
             own.add(urls.GUIDE)
-        if changed:
+        for entity_id, facet in changed.items():
+            before = self.stored[entity_id]
+            if facet.name != before.name or facet.aliases != before.aliases:
+                raise _FullRun  # names and aliases reach other entities' linked text
+        if any(_derived_inputs(f) != _derived_inputs(self.stored[i]) for i, f in changed.items()):
             graph, dirty = self._reach(changed)
         else:
-            graph, dirty = self._own_slices(), set()
+            graph, dirty = self._retouch(changed, own)
         dirty |= own
         self._attach(graph, dirty)
         renderer = Renderer(graph, environment(self.root), self.config)
@@ -312,27 +335,50 @@ class _Run:
         self._record(graph, changed, renderer.page_reads)
         return report
 
-    def _own_slices(self) -> Graph:
+    def _retouch(self, changed: dict[str, Facet], own: set[str]) -> tuple[Graph, set[str]]:
+        """The derived indexes are as stored: the dirty pages are the edited entities' own
+        and the readers of changed facets, rendered with stored slices and globals."""
+        old = {i: self.stored[i] for i in changed}
+        self.stored.loaded.update(changed)
         graph = Graph(self.content, facets=self.stored, aliases=self.meta.aliases)
-        graph.briefs_by_date = (self.meta.newest,) if self.meta.newest else ()
-        for entity_id in self.linked:
+        dirty = set(self._readers(changed))
+        for entity_id, facet in changed.items():
+            dirty |= _listing_pages(old[entity_id], facet)
+        entity_pages = {}
+        for page in dirty | own:
+            entity = self._entity_of(page)
+            if entity is not None:
+                entity_pages[page] = entity
+        if dirty - entity_pages.keys():  # listing pages: every facet and the globals
+            self.stored.load_all()
+            graph.tags, graph.events = self.meta.load("tag_map"), self.meta.load("events")
+            graph.edges, graph.briefs_by_date = self.meta.load("edges"), self.meta.load("by_date")
+        else:
+            graph.briefs_by_date = (self.meta.newest,) if self.meta.newest else ()
+        for _, entity_id in entity_pages.values():
             for name, value in self.stored.slice(entity_id).items():
                 getattr(graph, name)[entity_id] = value
-        return graph
+        return graph, dirty
+
+    def _entity_of(self, page: str) -> tuple[Kind, str] | None:
+        section, _, name = page.partition("/")
+        entity_id = name.removesuffix(".md")
+        kind = self.meta.known_ids.get(entity_id)
+        if kind is not None and section == urls.SECTION[kind] and name.endswith(".md"):
+            return kind, entity_id
+        return None
 
     def _reach(self, changed: dict[str, Facet]) -> tuple[Graph, set[str]]:
         """The graph re-derived with the new facets, and the pages the change reaches."""
         old = {i: self.stored[i] for i in changed}
-        for entity_id, facet in changed.items():
-            before = old[entity_id]
-            if facet.name != before.name or facet.aliases != before.aliases:
-                raise _FullRun
         facets = self.stored.load_all()
         facets.update(changed)
         graph = Graph(self.content, facets=facets, aliases=self.meta.aliases)
         derive(graph, facets)
-        if sorted(graph.tags) != self.meta.tags:
-            raise _FullRun
+        self.derived = True
+        if graph.tags.keys() != self.meta.load("tag_map").keys() or _years(
+                graph.events) != _years(self.meta.load("events")):
+            raise _FullRun  # a tag page or a timeline year to add or remove
         dirty = set(self._readers(changed))
         for entity_id, digest in self.db.execute("SELECT id, digest FROM entity"):
             kind = self.meta.known_ids[entity_id]
@@ -354,13 +400,7 @@ class _Run:
 
     def _attach(self, graph: Graph, dirty: set[str]) -> None:
         """Load the owners of dirty entity pages and the newest brief (for the guide)."""
-        wanted = []
-        for page in dirty:
-            section, _, name = page.partition("/")
-            entity_id = name.removesuffix(".md")
-            kind = self.meta.known_ids.get(entity_id)
-            if kind is not None and section == urls.SECTION[kind]:
-                wanted.append((kind, entity_id))
+        wanted = [entity for entity in map(self._entity_of, dirty) if entity is not None]
         if urls.GUIDE in dirty and graph.briefs_by_date:
             wanted.append((Kind.BRIEF, graph.briefs_by_date[0]))
         for kind, entity_id in wanted:
@@ -383,12 +423,16 @@ class _Run:
             self.db.execute("UPDATE entity SET facet = ? WHERE id = ?", (_dump(facet), entity_id))
         self.db.executemany("UPDATE entity SET slice = ?, digest = ? WHERE id = ?",
                             self.slice_updates)
-        if changed:
-            newest = graph.briefs_by_date[0] if graph.briefs_by_date else ""
-            self.db.execute("UPDATE meta SET value = ? WHERE key = 'newest'", (_dump(newest),))
+        if self.derived:
+            self.db.executemany("UPDATE meta SET value = ? WHERE key = ?",
+                                [(_dump(v), k) for k, v in _globals(graph).items()])
         for page, ids in reads.items():
             self.db.execute("DELETE FROM reader WHERE page = ?", (page,))
             self.db.executemany("INSERT INTO reader VALUES (?, ?)", [(e, page) for e in ids])
+
+
+def _years(events: Iterable[SiteEvent]) -> set[int]:
+    return {e.date.year for e in events}
 
 
 def _listing_pages(old: Facet, new: Facet) -> set[str]:
@@ -398,6 +442,7 @@ def _listing_pages(old: Facet, new: Facet) -> set[str]:
     if old.kind is Kind.BRIEF:
         if old.events != new.events:
             pages.add(urls.TIMELINE)
+            pages |= {urls.timeline_year_path(e.date.year) for e in (*old.events, *new.events)}
         if old.date != new.date:  # the order of every list of briefs
             pages |= {urls.HOME, urls.BRIEFS_INDEX, urls.FEED}
             pages |= {urls.tag_path(t) for t in (*old.tags, *new.tags)}

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
@@ -24,7 +25,7 @@ from . import structured, urls
 from .cache import CACHE_DIR
 from .diagnostics import Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
-from .link import Facet, Graph
+from .link import Facet, Graph, SiteEvent
 from .load import Loc
 from .models import MONTHS, Brief
 from .text import (
@@ -43,6 +44,7 @@ TEMPLATES_DIR = "site_templates"
 PAGE_TEMPLATES = "pages"
 ASSETS_DIR = "assets"
 WORDS_PER_MINUTE = 220
+TIMELINE_LATEST = 50  # events on the timeline's first page; each year has a page of its own
 # Title and description of each section page (front matter, JSON-LD, search).
 SECTIONS = {
     urls.HOME: ("", "Explainer briefs on the news: what happened, why it matters, who is who "
@@ -53,7 +55,8 @@ SECTIONS = {
     urls.GLOSSARY_INDEX: ("Glossary", "The terms the briefs rely on, A to Z, each with a "
                                       "one-sentence definition."),
     urls.TAGS_INDEX: ("Tags", "Topics, each with the briefs about it."),
-    urls.TIMELINE: ("Timeline", "Every dated event from every brief, newest first."),
+    urls.TIMELINE: ("Timeline", "The latest dated events from every brief, and every event "
+                                "year by year."),
     urls.GUIDE: ("How to add content", "How editors add briefs, actor profiles and glossary "
                                        "terms: files, fields and checks."),
 }
@@ -276,7 +279,7 @@ class Renderer:
     def pages(self) -> list[tuple[str, str]]:
         jobs: list[Callable[[], list[tuple[str, str]]]] = [
             self.home, self.briefs_index, self.actors_index, self.glossary_index,
-            self.tags_pages, self.timeline_page, self.guide_page,
+            self.tags_pages, self.timeline_pages, self.guide_page,
         ]
         pages = [self.feed()]
         pages += [page for job in jobs for page in job()]
@@ -300,6 +303,9 @@ class Renderer:
         entity_id = name.removesuffix(".md")
         if section == urls.TAGS_SECTION:
             return self.tag_page(entity_id, self.graph.tags[entity_id])
+        if section == urls.TIMELINE_SECTION:
+            year = int(entity_id)
+            return self.timeline_year_page(year, self.timeline_years()[year])
         kind = self.graph.kind_of(entity_id)
         return {Kind.BRIEF: self.brief_page, Kind.ACTOR: self.actor_page,
                 Kind.TERM: self.term_page}[kind](entity_id)
@@ -397,12 +403,34 @@ class Renderer:
             "brief": self.link(from_page, brief_id),
         }
 
+    def timeline_years(self) -> dict[int, list[SiteEvent]]:
+        """Every event by year, newest year and event first (one page per year)."""
+        years: dict[int, list[SiteEvent]] = defaultdict(list)
+        for event in reversed(self.graph.events):
+            years[event.date.year].append(event)
+        return dict(sorted(years.items(), reverse=True))
+
+    def timeline_pages(self) -> list[tuple[str, str]]:
+        years = self.timeline_years()
+        return self.timeline_page() + [self.timeline_year_page(y, e) for y, e in years.items()]
+
     def timeline_page(self) -> list[tuple[str, str]]:
+        """The newest events, then the years: the page stays small however many events."""
         path = urls.TIMELINE
-        years: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for event in reversed(self.graph.events):  # newest first, like the years
-            years[event.date.year].append(self.event_view(path, event.index, event.brief))
-        return [self.render("timeline.md.j2", path, years=sorted(years.items(), reverse=True))]
+        newest = list(itertools.islice(reversed(self.graph.events), TIMELINE_LATEST))
+        years = [{"link": LinkView(urls.relative_url(path, urls.timeline_year_path(year)),
+                                   str(year), css="timeline-years__year"), "count": len(events)}
+                 for year, events in self.timeline_years().items()]
+        return [self.render("timeline.md.j2", path, years=years,
+                            latest=[self.event_view(path, e.index, e.brief) for e in newest])]
+
+    def timeline_year_page(self, year: int, events: list[SiteEvent]) -> tuple[str, str]:
+        path = urls.timeline_year_path(year)
+        return self.render(
+            "timeline_year.md.j2", path, title=f"Timeline: {year}",
+            description=f"Every dated event of {year} from every brief, newest first.",
+            year=year, events=[self.event_view(path, e.index, e.brief) for e in events],
+            timeline=LinkView(urls.relative_url(path, urls.TIMELINE), "Timeline"))
 
     def guide_page(self) -> list[tuple[str, str]]:
         from .schema import field_tables

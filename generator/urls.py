@@ -51,6 +51,7 @@ ACTORS_INDEX = "actors/index.md"
 GLOSSARY_INDEX = "glossary/index.md"
 TAGS_SECTION = "tags"
 TAGS_INDEX = "tags/index.md"
+TIMELINE_SECTION = "timeline"
 TIMELINE = "timeline/index.md"
 GUIDE = "contribute/index.md"
 FEED = "feed.xml"
@@ -79,6 +80,10 @@ def page_path(kind: Kind, entity_id: str) -> str:
 
 def tag_path(tag: str) -> str:
     return f"{TAGS_SECTION}/{tag}.md"
+
+
+def timeline_year_path(year: int) -> str:
+    return f"{TIMELINE_SECTION}/{year}.md"
 
 
 def page_url(path: str) -> str:
