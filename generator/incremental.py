@@ -53,6 +53,7 @@ from .link import (
     link_entity,
     matcher_for_text,
     running_text,
+    split_involved,
 )
 from .render import FacetText, Renderer, RenderError, environment
 from .urls import Kind, SiteConfig
@@ -383,9 +384,10 @@ class _Run:
         for entity_id, digest in self.db.execute("SELECT id, digest FROM entity"):
             kind = self.meta.known_ids[entity_id]
             part = _slice(graph, entity_id, kind)
-            if _digest(part) != digest:
+            new_digest = _digest(part)
+            if new_digest != digest:
                 dirty.add(urls.page_path(kind, entity_id))
-                self.slice_updates.append((_dump(part), _digest(part), entity_id))
+                self.slice_updates.append((_dump(part), new_digest, entity_id))
         for entity_id, facet in changed.items():
             dirty |= _listing_pages(old[entity_id], facet)
         if graph.briefs_by_date and graph.briefs_by_date[0] != self.meta.newest:
@@ -411,10 +413,8 @@ class _Run:
         for entity_id, linked in self.linked.items():
             graph.rich[entity_id] = linked.rich
             if self.meta.known_ids[entity_id] is Kind.BRIEF:
-                graph.brief_actors[entity_id] = tuple(
-                    i for i in linked.involved if self.meta.known_ids[i] is Kind.ACTOR)
-                graph.brief_terms[entity_id] = tuple(
-                    i for i in linked.involved if self.meta.known_ids[i] is Kind.TERM)
+                graph.brief_actors[entity_id], graph.brief_terms[entity_id] = split_involved(
+                    linked.involved, self.meta.known_ids)
 
     def _record(self, graph: Graph, changed: Mapping[str, Facet],
                 reads: Mapping[str, frozenset[str]]) -> None:

@@ -170,13 +170,12 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
         linked[entity.id] = link_entity(entity, content, matcher)
         problems += linked[entity.id].problems
     names = {e.id: display_name(e) for e in entities}
-    graph.facets = {entity_id: facet_of(_entity(content, entity_id), item, names)
-                    for entity_id, item in linked.items()}
+    graph.facets = {e.id: facet_of(e, linked[e.id], names) for e in entities}
     for entity_id, item in linked.items():
         graph.rich[entity_id] = item.rich
         if entity_id in content.briefs:
-            graph.brief_actors[entity_id], graph.brief_terms[entity_id] = _split(
-                item.involved, content)
+            graph.brief_actors[entity_id], graph.brief_terms[entity_id] = split_involved(
+                item.involved, content.known_ids)
     derive(graph, graph.facets)
     return graph, problems
 
@@ -186,15 +185,11 @@ def all_entities(content: Content) -> list[AnyEntity]:
     return [*content.actors.values(), *content.terms.values(), *content.briefs.values()]
 
 
-def _entity(content: Content, entity_id: str) -> AnyEntity:
-    return (content.briefs.get(entity_id) or content.actors.get(entity_id)
-            or content.terms[entity_id])
-
-
-def _split(involved: tuple[str, ...], content: Content
-           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (tuple(i for i in involved if content.known_ids.get(i) is Kind.ACTOR),
-            tuple(i for i in involved if content.known_ids.get(i) is Kind.TERM))
+def split_involved(involved: tuple[str, ...], known_ids: Mapping[str, Kind]
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A brief's actors and its terms."""
+    return (tuple(i for i in involved if known_ids.get(i) is Kind.ACTOR),
+            tuple(i for i in involved if known_ids.get(i) is Kind.TERM))
 
 
 def display_name(entity: AnyEntity) -> str:
