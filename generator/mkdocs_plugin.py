@@ -6,6 +6,7 @@ content folders when serving. No logic of its own.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -16,10 +17,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import site as _site
+from .cache import CACHE_DIR
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
 from .inventory import BRIEFS_DIR, SEEDS_DIR
 from .pipeline import generate
-from .render import TEMPLATES_DIR
+from .render import TEMPLATES_DIR, BytecodeCache
 from .urls import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -85,9 +87,25 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         search.search_index.entries = kept + search.search_index.entries
         search.search_index_prev = None
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        """Serving: the theme's compiled templates are kept between rebuilds (MkDocs makes
+        a new template environment, and compiles Material's templates, on every build)."""
+        if self.serving:
+            folder = Path(config.config_file_path).parent / CACHE_DIR / "theme"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = BytecodeCache(str(folder))
+            except OSError:
+                pass
+        return env
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
         for folder in (BRIEFS_DIR, SEEDS_DIR, TEMPLATES_DIR):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
+        # docs/ is written by the generator during each build: watching it would start a
+        # second, useless build after every edit.
+        with contextlib.suppress(KeyError, ValueError):
+            server.unwatch(config.docs_dir)
         return server

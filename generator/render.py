@@ -151,7 +151,7 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
-class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+class BytecodeCache(jinja2.FileSystemBytecodeCache):
     """A cache that cannot be written (read-only project, full disk) only costs speed."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -169,7 +169,7 @@ def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return _BytecodeCache(str(folder))
+    return BytecodeCache(str(folder))
 
 
 class Renderer:

@@ -144,7 +144,7 @@ def _step_serve(root: Path, brief: str, edits: int = 3) -> dict[str, Any]:
         startup = time.perf_counter() - started
         samples = []
         for i in range(edits):
-            time.sleep(2)  # let the watcher settle between edits
+            time.sleep(5)  # let the previous rebuild finish
             marker = f"Served edit {i} of {os.getpid()}"
             edit_brief(root, brief, tag=f"{i}. {marker}")
             samples.append(wait_for(marker, 3600))
