@@ -184,8 +184,8 @@ class Renderer:
         self.content = graph.content
         self.env = env
         self.config = config
-        self.names = FacetText(graph.facets, "name")
-        self.tooltips = FacetText(graph.facets, "tooltip")
+        self.names = FacetText(self.graph.facets, "name")
+        self.tooltips = FacetText(self.graph.facets, "tooltip")
         self._links: dict[tuple[int, str], LinkView] = {}
         self._cards: dict[tuple[int, str], Markup] = {}
 
