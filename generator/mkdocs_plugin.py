@@ -1,7 +1,8 @@
 """The `briefs` MkDocs plugin: plain `mkdocs build` and `mkdocs serve` generate docs/ first.
 
 A thin adapter over the pipeline: it calls generate(), reports diagnostics and watches the
-content folders when serving. No logic of its own.
+content folders when serving. Its only other work is for serving at scale: the search
+index kept whole across dirty rebuilds, docs/ not watched, theme templates compiled once.
 """
 
 from __future__ import annotations

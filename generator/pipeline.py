@@ -69,8 +69,8 @@ def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> Wr
     """Generate the Markdown site into `docs_dir`; a failure leaves it as it was.
 
     When no input, template, setting or output file changed since the last successful run
-    (the build cache), nothing is parsed or written. When only content files were edited
-    and what other pages show of them did not change, only their own pages are rendered
+    (the build cache), nothing is parsed or written. When only content files were edited,
+    only they are loaded and only the pages that depend on them are rendered
     (generator/incremental.py). Otherwise everything is, and only changed files written.
     """
     docs = docs_dir or root / DOCS_DIR
