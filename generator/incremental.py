@@ -41,7 +41,7 @@ from typing import Any
 
 from . import urls
 from .cache import CACHE_DIR
-from .inventory import BRIEFS_DIR, KIND_DIRS, SEEDS_DIR, ContentFile
+from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import (
     AnyEntity,
     Facet,
@@ -185,8 +185,7 @@ class StoredFacets(Mapping[str, Facet]):
 def _globals(graph: Graph) -> dict[str, Any]:
     """The derived indexes that listing pages read as a whole."""
     return {"tag_map": graph.tags, "events": graph.events, "edges": graph.edges,
-            "by_date": graph.briefs_by_date,
-            "newest": graph.briefs_by_date[0] if graph.briefs_by_date else ""}
+            "by_date": graph.briefs_by_date}
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ class _Meta:
     known_ids: dict[str, Kind]
     known_seeds: set[str]
     aliases: dict[str, str]
-    newest: str
+    newest: str  # the first of by_date: the guide quotes its YAML
     raw: dict[str, bytes]  # the globals, unpickled only when a listing page needs them
 
     def load(self, key: str) -> Any:
@@ -207,7 +206,7 @@ def _read_meta(db: sqlite3.Connection) -> _Meta | None:
         return None
     return _Meta({i: Kind(k) for i, k in pickle.loads(rows["known_ids"]).items()},
                  set(pickle.loads(rows["known_seeds"])), pickle.loads(rows["aliases"]),
-                 pickle.loads(rows["newest"]), rows)
+                 next(iter(pickle.loads(rows["by_date"])), ""), rows)
 
 
 def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
@@ -230,21 +229,9 @@ def edited_files(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[s
     if before.keys() != after.keys():
         return None
     edited = sorted(rel for rel in after if before[rel] != after[rel])
-    if not edited or any(not _content_file(rel) for rel in edited):
+    if not edited or any(content_file(rel) is None for rel in edited):
         return None
     return edited
-
-
-def _content_file(rel: str) -> bool:
-    parts = rel.split("/")
-    return (parts[0] == BRIEFS_DIR and rel.endswith(".yaml")
-            and (len(parts) == 2 or (len(parts) == 3 and parts[1] in KIND_DIRS)))
-
-
-def _content_entry(rel: str) -> ContentFile:
-    parts = rel.split("/")
-    kind = KIND_DIRS[parts[1]] if len(parts) == 3 else Kind.BRIEF
-    return ContentFile(kind, parts[-1][: -len(".yaml")], rel)
 
 
 class _FullRun(Exception):
@@ -264,7 +251,8 @@ def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
         return None
     try:
         with contextlib.closing(sqlite3.connect(path)) as db:
-            report = _Run(root, config, db).run([_content_entry(rel) for rel in edited], docs)
+            files = [content_file(rel) for rel in edited]
+            report = _Run(root, config, db).run([f for f in files if f is not None], docs)
             db.commit()
             return report
     except (_FullRun, RenderError, sqlite3.Error, pickle.UnpicklingError, KeyError,
@@ -407,9 +395,7 @@ class _Run:
             wanted.append((Kind.BRIEF, graph.briefs_by_date[0]))
         for kind, entity_id in wanted:
             if entity_id not in self.linked:
-                folder = next(k for k, v in KIND_DIRS.items() if v is kind)
-                rel = f"{BRIEFS_DIR}/{folder + '/' if folder else ''}{entity_id}.yaml"
-                self.load(ContentFile(kind, entity_id, rel))
+                self.load(ContentFile(kind, entity_id, content_rel(kind, entity_id)))
         for entity_id, linked in self.linked.items():
             graph.rich[entity_id] = linked.rich
             if self.meta.known_ids[entity_id] is Kind.BRIEF:

@@ -40,6 +40,24 @@ class Inventory:
         return {f.id: f.kind for f in self.files}
 
 
+def content_rel(kind: Kind, entity_id: str) -> str:
+    """Where the content file of an entity lives."""
+    folder = next(sub for sub, k in KIND_DIRS.items() if k is kind)
+    return f"{BRIEFS_DIR}/{folder + '/' if folder else ''}{entity_id}.yaml"
+
+
+def content_file(rel: str) -> ContentFile | None:
+    """The entity a path under briefs/ holds by the layout rules (None if it holds none);
+    whether the id is acceptable is for discover() to say."""
+    parts = rel.split("/")
+    if parts[0] != BRIEFS_DIR or not rel.endswith(".yaml") or len(parts) not in (2, 3):
+        return None
+    if len(parts) == 3 and (not parts[1] or parts[1] not in KIND_DIRS):
+        return None
+    kind = KIND_DIRS[parts[1]] if len(parts) == 3 else Kind.BRIEF
+    return ContentFile(kind, parts[-1][: -len(".yaml")], rel)
+
+
 def discover(root: Path) -> Inventory:
     inventory = Inventory(root)
     briefs = root / BRIEFS_DIR

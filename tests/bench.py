@@ -37,10 +37,10 @@ STEPS = ("cold", "noop", "noop_uncached", "brief_edit", "actor_edit")
 # ---------------------------------------------------------------- measurements in the child
 
 
-def _status_kib(field: str) -> int | None:
-    """A memory figure (KiB) of this process from /proc/self/status, or None elsewhere."""
+def _status_kib(field: str, pid: int | str = "self") -> int | None:
+    """A memory figure (KiB) of a process from /proc/<pid>/status, or None elsewhere."""
     try:
-        with Path("/proc/self/status").open(encoding="ascii") as status:
+        with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
             for line in status:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
@@ -148,24 +148,13 @@ def _step_serve(root: Path, brief: str, edits: int = 3) -> dict[str, Any]:
             marker = f"Served edit {i} of {os.getpid()}"
             edit_brief(root, brief, tag=f"{i}. {marker}")
             samples.append(wait_for(marker, 3600))
-        peak = _status_kib_of(server.pid, "VmHWM")
+        peak = _status_kib("VmHWM", server.pid)
     finally:
         server.terminate()
         server.wait(30)
     return {"seconds": sorted(samples)[len(samples) // 2], "samples": samples,
             "startup_seconds": startup, "rss_before_mib": 0.0,
             "peak_rss_mib": (peak or 0) / 1024, "edited": brief}
-
-
-def _status_kib_of(pid: int, field: str) -> int | None:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    for line in text.splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return None
 
 
 def _step_phases(root: Path) -> dict[str, Any]:
