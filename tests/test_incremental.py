@@ -10,6 +10,8 @@ the full path.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 
 from generator import incremental
 from generator.cache import CACHE_DIR
-from generator.diagnostics import DiagnosticsError
+from generator.diagnostics import DiagnosticsError, EnvironmentProblem
 from generator.pipeline import check, generate, generate_files
 from generator.site import site_config
 from generator.write import WriteReport
@@ -196,6 +198,38 @@ def test_a_broken_edit_is_reported_by_the_full_check(corpus: Corpus, paths: list
     report = _regenerate(root)
     assert report.written == []
     assert paths == ["full", "incremental"]
+
+
+def test_a_full_disk_during_an_incremental_run_changes_nothing(
+        corpus: Corpus, paths: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = corpus.root
+    graph, _ = check(root)
+    brief = graph.briefs_by_date[6]
+    before = _docs(root)
+    _edit(root / f"briefs/{brief}.yaml", _replace_value("dek", "A standfirst for a full disk."))
+    real = Path.write_bytes
+    calls = []
+
+    def full_disk(self: Path, data: bytes) -> int:  # the second page cannot be written
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(EnvironmentProblem) as caught:
+        generate(root, site_config(root))
+    assert str(caught.value) == ("cannot write docs/: the disk is full; the previous output was "
+                                 "left as it was")
+    monkeypatch.setattr(Path, "write_bytes", real)
+    # The incremental path writes each page beside itself first (the full path would
+    # write into a staging copy of docs/).
+    assert all(c.parent.is_relative_to(root / "docs") and c.name.endswith(".tmp")
+               for c in calls), calls
+    assert _docs(root) == before  # no page replaced, no temporary file left
+    report = _regenerate(root)  # the cache and state still describe docs/: retried
+    assert len(report.written) > 2
+    assert paths == ["incremental"]  # the failed run raised from within the same path
 
 
 def test_a_missing_or_damaged_state_falls_back_to_a_full_run(corpus: Corpus,
