@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -76,45 +76,46 @@ class LinkView:
         return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
 
 
-class FacetText(Mapping[str, str]):
+V = TypeVar("V")
+
+
+class _KeyedByEntity(Mapping[str, V]):
+    """A read-only view keyed like the graph's facets (every entity of the site)."""
+
+    def __init__(self, facets: Mapping[str, Facet]) -> None:
+        self.facets = facets
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.facets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facets)
+
+    def __len__(self) -> int:
+        return len(self.facets)
+
+
+class FacetText(_KeyedByEntity[str]):
     """Names or tooltips of every entity, read from the facets when asked for."""
 
     def __init__(self, facets: Mapping[str, Facet], attribute: str) -> None:
-        self.facets = facets
+        super().__init__(facets)
         self.attribute = attribute
 
     def __getitem__(self, entity_id: str) -> str:
         return str(getattr(self.facets[entity_id], self.attribute))
 
-    def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.facets
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.facets)
-
-    def __len__(self) -> int:
-        return len(self.facets)
-
-
-class ReadFacets(Mapping[str, Facet]):
+class ReadFacets(_KeyedByEntity[Facet]):
     """The graph's facets, noting each entity whose facet is read (the page dependency map)."""
 
     def __init__(self, facets: Mapping[str, Facet], reads: set[str]) -> None:
-        self.facets = facets
+        super().__init__(facets)
         self.reads = reads
 
     def __getitem__(self, entity_id: str) -> Facet:
         self.reads.add(entity_id)
         return self.facets[entity_id]
-
-    def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.facets
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.facets)
-
-    def __len__(self) -> int:
-        return len(self.facets)
 
 
 class RenderError(Exception):
