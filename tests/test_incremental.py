@@ -166,6 +166,20 @@ def test_edits_seen_by_other_pages_reach_their_dependants(corpus: Corpus,
     assert paths == ["incremental"] * 5
 
 
+def test_several_files_edited_at_once(corpus: Corpus, paths: list[str]) -> None:
+    root = corpus.root
+    graph, _ = check(root)
+    brief, other = graph.briefs_by_date[7], graph.briefs_by_date[8]
+    actor = corpus.actors[3]
+    _edit(root / f"briefs/{brief}.yaml", _replace_value("dek", "Two edits, one run."))
+    _edit(root / f"briefs/{other}.yaml", _after_key("what_happened", "Talks went on."))
+    _edit(root / f"briefs/actors/{actor}.yaml", _after_key("summary", "Summarised once more."))
+    report = _regenerate(root)
+    assert {f"briefs/{brief}.md", f"briefs/{other}.md", f"actors/{actor}.md"} <= set(
+        report.written)
+    assert paths == ["incremental"]
+
+
 def test_name_alias_and_tag_set_changes_take_the_full_path(corpus: Corpus,
                                                             paths: list[str]) -> None:
     root = corpus.root
