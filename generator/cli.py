@@ -49,15 +49,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .lock import project_lock
     from .pipeline import DOCS_DIR, generate
     from .site import build_site, site_config
 
     root = _root(args)
-    started = time.perf_counter()
-    generate(root, site_config(root), root / DOCS_DIR)
-    generated = time.perf_counter()
-    build_site(root)
-    done = time.perf_counter()
+    with project_lock(root):  # generation and the site build as one: no run in between
+        started = time.perf_counter()
+        generate(root, site_config(root), root / DOCS_DIR)
+        generated = time.perf_counter()
+        build_site(root)
+        done = time.perf_counter()
     print(f"built site/ in {done - started:.2f}s (generate {generated - started:.2f}s, "
           f"MkDocs {done - generated:.2f}s)", file=sys.stderr)
     return EXIT_OK

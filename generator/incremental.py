@@ -24,26 +24,32 @@ Anything else returns None and the caller takes the full path: a problem in an e
 (the full check then reports every problem of the site, once), a changed name or alias
 (names and aliases reach other entities' linked text), a tag appearing or disappearing
 (pages to add or remove), a state that is missing, of another format or unreadable.
+
+The state can arrive with the repository, so it holds data only: every blob is JSON written
+by generator/serial.py (never a pickle), and a file is used only if it is a regular file
+whose schema is exactly the one written here (no trigger, view or other table), read
+with plain SELECTs and `PRAGMA trusted_schema=OFF`. Anything else means the full path.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
-import pickle
 import sqlite3
+import stat
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import urls
-from .cache import CACHE_DIR
+from . import cache, serial, urls
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import (
     AnyEntity,
+    Edge,
     Facet,
     Graph,
     Linked,
@@ -61,7 +67,7 @@ from .validate import Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "3"
+FORMAT = "4"
 # The slice of each derived index of the graph that an entity's own page reads.
 SLICES = {
     Kind.BRIEF: ("related", "edges_by_brief"),
@@ -79,17 +85,59 @@ _INDEXES = ("CREATE INDEX reader_entity ON reader (entity)",
             "CREATE INDEX reader_page ON reader (page)")
 
 
+# Files SQLite keeps beside a database: stale ones must never be paired with a new state.
+_SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
 def _path(root: Path) -> Path:
-    return root / CACHE_DIR / STATE_FILE
+    return root / cache.CACHE_DIR / STATE_FILE
 
 
 def _dump(value: Any) -> bytes:
-    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return serial.dumps(value)
 
 
 def forget(root: Path) -> None:
-    with contextlib.suppress(OSError):
-        _path(root).unlink()
+    for suffix in ("", *_SIDE_FILES):
+        with contextlib.suppress(OSError):
+            Path(f"{_path(root)}{suffix}").unlink()
+
+
+@functools.cache
+def _expected_schema() -> frozenset[tuple[str, str, str, str | None]]:
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        for statement in (*_SCHEMA, *_INDEXES):
+            db.execute(statement)
+        return frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _open_state(root: Path) -> sqlite3.Connection | None:
+    """The stored state, if it is a regular file holding exactly the schema written by
+    save() (so no trigger or view runs when it is read or updated); else None."""
+    path = _path(root)
+    if cache.folder(root) is None or not _regular(path):
+        return None
+    for suffix in _SIDE_FILES:
+        side = Path(f"{path}{suffix}")
+        if os.path.lexists(side) and not _regular(side):
+            return None
+    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
+    try:
+        db.execute("PRAGMA trusted_schema=OFF")
+        found = frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+        if found == _expected_schema():
+            return db
+    except sqlite3.Error:
+        pass
+    db.close()
+    return None
 
 
 # ---------------------------------------------------------------- the state of a full run
@@ -97,12 +145,15 @@ def forget(root: Path) -> None:
 
 def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
     """Record the state of a full run; a state that cannot be written only costs speed."""
-    path = _path(root)
+    base = cache.folder(root, create=True)
+    if base is None:
+        return
+    path = base / STATE_FILE
     tmp = path.with_name(f".{STATE_FILE}.{os.getpid()}.tmp")
     content = graph.content
     try:
-        path.parent.mkdir(exist_ok=True)
-        tmp.unlink(missing_ok=True)
+        for suffix in ("", *_SIDE_FILES):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         with contextlib.closing(sqlite3.connect(tmp)) as db:
             for statement in _SCHEMA:
                 db.execute(statement)
@@ -125,8 +176,10 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
             for statement in _INDEXES:
                 db.execute(statement)
             db.commit()
+        for suffix in _SIDE_FILES:  # a hot journal of the old state would damage the new
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
         tmp.replace(path)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, serial.SerialError):
         with contextlib.suppress(OSError):
             tmp.unlink()
         forget(root)
@@ -157,20 +210,20 @@ class StoredFacets(Mapping[str, Facet]):
                                   (entity_id,)).fetchone()
             if row is None:
                 raise KeyError(entity_id)
-            facet = self.loaded[entity_id] = typing.cast(Facet, pickle.loads(row[0]))
+            facet = self.loaded[entity_id] = serial.loads(row[0], Facet)
         return facet
 
     def load_all(self) -> dict[str, Facet]:
         for entity_id, blob in self.db.execute("SELECT id, facet FROM entity"):
             if entity_id not in self.loaded:
-                self.loaded[entity_id] = typing.cast(Facet, pickle.loads(blob))
+                self.loaded[entity_id] = serial.loads(blob, Facet)
         return {i: self.loaded[i] for i in self.known}
 
     def slice(self, entity_id: str) -> dict[str, Any]:
         row = self.db.execute("SELECT slice FROM entity WHERE id = ?", (entity_id,)).fetchone()
         if row is None:
             raise KeyError(entity_id)
-        return typing.cast(dict[str, Any], pickle.loads(row[0]))
+        return typing.cast(dict[str, Any], serial.loads(row[0], _SLICE))
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self.known  # a full run that succeeded: every id is an entity
@@ -194,19 +247,34 @@ class _Meta:
     known_seeds: set[str]
     aliases: dict[str, str]
     newest: str  # the first of by_date: the guide quotes its YAML
-    raw: dict[str, bytes]  # the globals, unpickled only when a listing page needs them
+    raw: dict[str, bytes]  # the globals, decoded only when a listing page needs them
 
     def load(self, key: str) -> Any:
-        return pickle.loads(self.raw[key])
+        return serial.loads(self.raw[key], _META[key])
+
+
+# What each stored value must be; anything else is refused (serial.SerialError).
+_SLICE = dict[str, tuple[Any, ...]]
+_META: dict[str, Any] = {
+    "format": str, "known_ids": dict[str, str], "known_seeds": list[str],
+    "aliases": dict[str, str], "tag_map": dict[str, tuple[str, ...]],
+    "events": tuple[SiteEvent, ...], "edges": tuple[Edge, ...], "by_date": tuple[str, ...],
+}
 
 
 def _read_meta(db: sqlite3.Connection) -> _Meta | None:
     rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    if pickle.loads(rows["format"]) != FORMAT:
+    if rows.keys() != _META.keys() or any(type(v) is not bytes for v in rows.values()):
         return None
-    return _Meta({i: Kind(k) for i, k in pickle.loads(rows["known_ids"]).items()},
-                 set(pickle.loads(rows["known_seeds"])), pickle.loads(rows["aliases"]),
-                 next(iter(pickle.loads(rows["by_date"])), ""), rows)
+
+    def load(key: str) -> Any:
+        return serial.loads(rows[key], _META[key])
+
+    if load("format") != FORMAT:
+        return None
+    return _Meta({i: Kind(k) for i, k in load("known_ids").items()},
+                 set(load("known_seeds")), load("aliases"), next(iter(load("by_date")), ""),
+                 rows)
 
 
 def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
@@ -246,17 +314,17 @@ def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
     """Regenerate the pages that depend on `edited` files, or None when the full path is
     needed. The state is updated in the same transaction as nothing else: if writing the
     pages fails, it is rolled back and still describes docs/."""
-    path = _path(root)
-    if not path.is_file():
-        return None
     try:
-        with contextlib.closing(sqlite3.connect(path)) as db:
+        opened = _open_state(root)
+        if opened is None:
+            return None
+        with contextlib.closing(opened) as db:
             files = [content_file(rel) for rel in edited]
             report = _Run(root, config, db).run([f for f in files if f is not None], docs)
             db.commit()
             return report
-    except (_FullRun, RenderError, sqlite3.Error, pickle.UnpicklingError, KeyError,
-            EOFError, ValueError, AttributeError, TypeError, IndexError):
+    except (_FullRun, RenderError, sqlite3.Error, serial.SerialError, KeyError,
+            ValueError, AttributeError, TypeError, IndexError):
         return None
 
 

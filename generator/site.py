@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import EnvironmentProblem, os_reason
+from .lock import project_lock
 from .pipeline import DOCS_DIR
 from .urls import SiteConfig
 from .write import recover, staged_folder
@@ -94,12 +95,13 @@ class _Collect(logging.Handler):
 
 
 def build_site(root: Path, site_dir: Path | None = None) -> None:
-    """`mkdocs build --strict` into a staging folder that replaces site/ only on success."""
+    """`mkdocs build --strict` into a staging folder that replaces site/ only on success,
+    holding the project lock (no generation changes docs/ while MkDocs reads it)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     target = site_dir or root / SITE_DIR
-    with staged_folder(target) as staging:
+    with project_lock(root), staged_folder(target) as staging:
         config = load_mkdocs_config(root, site_dir=str(staging), strict=True)
         collector = _Collect()
         logger = logging.getLogger("mkdocs")

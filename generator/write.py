@@ -3,7 +3,8 @@
 A new tree is staged beside the target (unchanged files hard-linked, so they keep their
 modification times), then swapped in with two renames. A failure at any point removes the
 staging folder and leaves the target exactly as it was; a run killed between the two
-renames is repaired by the next one.
+renames is repaired by the next one. A folder of a run that is still going is never touched:
+its name carries the owner's pid.
 """
 
 from __future__ import annotations
@@ -34,12 +35,36 @@ def _staging(target: Path, tag: str) -> Path:
     return target.parent / f".{target.name}.{tag}-{os.getpid()}"
 
 
+def _alive(pid: int) -> bool:
+    """Whether another process `pid` exists (this process's own folders are leftovers: a
+    run of this process cleans up before it returns)."""
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by another user
+    except (OverflowError, OSError):
+        return False
+    return True
+
+
 def recover(target: Path) -> None:
-    """Undo what an interrupted swap left: restore the old folder, drop staging folders."""
+    """Undo what an interrupted swap left: restore the old folder, drop staging folders.
+
+    Only the folders of runs that are gone: another run's staging folder, or the old
+    folder it set aside between its two renames, is left to that run.
+    """
     if not target.parent.is_dir():
         return
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(new|old)-\d+$")
-    leftovers = sorted(p for p in target.parent.iterdir() if pattern.match(p.name))
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(new|old)-([0-9]+)\Z")
+    leftovers = []
+    for path in sorted(target.parent.iterdir()):
+        match = pattern.match(path.name)
+        if match and not path.is_symlink() and not _alive(int(match[2])):
+            leftovers.append(path)
     olds = [p for p in leftovers if p.name.startswith(f".{target.name}.old-")]
     if not target.exists() and olds:
         olds[-1].rename(target)
