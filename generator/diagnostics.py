@@ -9,12 +9,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .chars import shown
+
 Format = Literal["text", "github", "json"]
 
 # Every code a diagnostic may carry, with the one-line meaning shown by `briefs codes`.
 CODES: dict[str, str] = {
     # files and YAML
     "not-content": "a file in briefs/ that is not a brief, actor or term",
+    "bad-folder": "briefs/ or seeds/ is missing, a symbolic link or a file",
     "symlink": "content files must be regular files, not symbolic links",
     "file-too-large": "the file is larger than the size cap",
     "not-utf8": "the file is not valid UTF-8",
@@ -75,6 +78,13 @@ class Diagnostic:
     def __post_init__(self) -> None:
         if self.code not in CODES:  # pragma: no cover - a programming error
             raise ValueError(f"unknown diagnostic code {self.code!r}")
+        # Messages quote what was typed: a value holding a line break or a control
+        # character must not print a second, forged `path:line:col: error[...]` line (which
+        # CI would turn into an annotation on another file). Every diagnostic is one line.
+        for name in ("path", "message", "hint"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                object.__setattr__(self, name, shown(value))
 
     def format_text(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: error[{self.code}]: {self.message}"

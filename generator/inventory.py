@@ -12,6 +12,7 @@ from .urls import Kind, fold_id, id_problem
 BRIEFS_DIR = "briefs"
 SEEDS_DIR = "seeds"
 KIND_DIRS = {"": Kind.BRIEF, "actors": Kind.ACTOR, "glossary": Kind.TERM}
+_SPECIAL_FILE = "not a regular file (a pipe, device or socket); only regular files are read"
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,30 @@ def content_file(rel: str) -> ContentFile | None:
     return ContentFile(kind, parts[-1][: -len(".yaml")], rel)
 
 
+def folder_problems(root: Path) -> list[Diagnostic]:
+    """briefs/ and seeds/ must be real folders of the project: a missing one, or a link
+    (git can commit one), would publish a site without its content and say nothing."""
+    problems = []
+    for name in (BRIEFS_DIR, SEEDS_DIR):
+        path = root / name
+        if path.is_symlink():
+            why = "is a symbolic link; content folders must be real folders of the project"
+        elif not path.exists():
+            why = "is missing; create it (an empty site is never published by accident)"
+        elif not path.is_dir():
+            why = "is a file; it must be a folder"
+        else:
+            continue
+        problems.append(Diagnostic(name, 1, 1, "bad-folder", f"{name}/ {why}"))
+    return problems
+
+
 def discover(root: Path) -> Inventory:
-    inventory = Inventory(root)
-    briefs = root / BRIEFS_DIR
-    if briefs.is_dir() and not briefs.is_symlink():
-        _walk_briefs(inventory, briefs)
-    seeds = root / SEEDS_DIR
-    if seeds.is_dir() and not seeds.is_symlink():
-        _walk_seeds(inventory, seeds)
+    inventory = Inventory(root, diagnostics=folder_problems(root))
+    if inventory.diagnostics:
+        return inventory
+    _walk_briefs(inventory, root / BRIEFS_DIR)
+    _walk_seeds(inventory, root / SEEDS_DIR)
     _check_collisions(inventory)
     return inventory
 
@@ -101,6 +118,9 @@ def _add_file(inventory: Inventory, entry: os.DirEntry[str], rel: str, kind: Kin
         inventory.diagnostics.append(_not_content(
             rel, "folders other than briefs/actors and briefs/glossary are not content"))
         return
+    if not entry.is_file(follow_symlinks=False):
+        inventory.diagnostics.append(_not_content(rel, _SPECIAL_FILE))
+        return
     if not entry.name.endswith(".yaml"):
         hint = " (rename it to .yaml)" if entry.name.endswith(".yml") else ""
         inventory.diagnostics.append(_not_content(
@@ -125,6 +145,9 @@ def _walk_seeds(inventory: Inventory, seeds: Path) -> None:
             inventory.diagnostics.append(Diagnostic(rel, 1, 1, "symlink",
                                                     "seed files must be regular files, not "
                                                     "symbolic links; the link was not followed"))
+            continue
+        if not entry.is_dir(follow_symlinks=False) and not entry.is_file(follow_symlinks=False):
+            inventory.diagnostics.append(_not_content(rel, _SPECIAL_FILE))
             continue
         stem, dot, ext = entry.name.rpartition(".")
         if not dot or ext not in ("txt", "yaml") or entry.is_dir(follow_symlinks=False):

@@ -369,10 +369,14 @@ def _check_quotes(entity: Entity[Brief], seed: Seed) -> list[Diagnostic]:
     problems = []
     for i, quote in enumerate(entity.model.quotes):
         verdict = verify_quote(quote.text, seed.text)
-        if not verdict.found:
+        if verdict.reason:
+            problems.append(entity.doc.diagnostic(("quotes", i, "text"), "quote-not-in-source",
+                                                  f"{verdict.reason}; nothing to verify"))
+        elif not verdict.found:
             problems.append(entity.doc.diagnostic(
                 ("quotes", i, "text"), "quote-not-in-source",
-                f"quote does not occur in {seed.rel}; closest passage: “{verdict.closest}”"))
+                f"quote does not occur in {seed.rel}; closest passage: "
+                f"“{verdict.closest}”"))
     return problems
 
 
@@ -448,18 +452,28 @@ def alias_claims(content: Content) -> tuple[dict[str, str], list[Diagnostic]]:
     for term in content.terms.values():
         entities.append((term, [(("term",), term.model.term)] +
                          [(("aliases", i), a) for i, a in enumerate(term.model.aliases)]))
+    claimed: dict[str, tuple[str, AnyEntity]] = {}  # by lookalike key
     for entity, aliases in sorted(entities, key=lambda e: e[0].rel):
         for loc, alias in aliases:
-            owner = owners.get(alias)
+            owner = claimed.get(alias_key(alias))
             if owner is None:
-                owners[alias] = (entity.id, entity)
-            elif owner[0] != entity.id:
+                owners[alias] = claimed[alias_key(alias)] = (entity.id, entity)
+            elif owner[0] == entity.id:
+                owners.setdefault(alias, owner)
+            else:
                 problems.append(entity.doc.diagnostic(
                     loc, "duplicate-alias",
                     f"alias '{alias}' is also claimed by {owner[1].rel}; an alias names one "
                     "entity"))
     return {alias: entity_id for alias, (entity_id, _) in owners.items()
             if alias.strip() == alias and alias}, problems
+
+
+def alias_key(alias: str) -> str:
+    """What two aliases share when a reader could not tell them apart: text is NFC from
+    the loader and plain text has no invisible characters, so what is left to fold is
+    white space (runs of spaces, no-break spaces)."""
+    return " ".join(alias.split())
 
 
 def matcher_for(owner_of: Mapping[str, str]) -> AliasMatcher:

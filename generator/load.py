@@ -7,7 +7,10 @@ located errors. The libyaml (C) parser is used when present; results are the sam
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .chars import nfc
 from .diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 512 * 1024
@@ -26,8 +30,11 @@ _PARSER: dict[str, type] = {"loader": getattr(yaml, "CSafeLoader", yaml.SafeLoad
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_UNICODE_BREAK = re.compile("[\x85\u2028\u2029]")
 _NEEDS_REFERENCE = re.compile(r"\t|\\[uU]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def use_c_loader(enabled: bool) -> None:
@@ -102,19 +109,40 @@ def offset_position(text: str, index: int) -> Position:
 
 
 def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a regular UTF-8 file without following links; LoadError says why it cannot be."""
+    """Read a regular UTF-8 file without following links; LoadError says why it cannot be.
+
+    Only regular files are read: a FIFO would block and a device (/dev/zero) never ends,
+    so the file is opened without following a link and without blocking, and checked on
+    the open descriptor (no race between the check and the read); at most the cap is read.
+    """
     try:
-        if path.is_symlink():
-            raise LoadError([Diagnostic(rel, 1, 1, "symlink",
-                                        "content files must be regular files, not symbolic links")])
-        size = path.stat().st_size
-        if size > max_bytes:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise LoadError([Diagnostic(rel, 1, 1, "symlink", "content files must be regular "
+                                        "files, not symbolic links")]) from None
+        raise LoadError([Diagnostic(rel, 1, 1, "environment",
+                                    f"cannot read file: {exc.strerror or exc}")]) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError([Diagnostic(rel, 1, 1, "not-content", "not a content file: not a "
+                                        "regular file (a pipe, device or socket)")])
+        if info.st_size > max_bytes:
             raise LoadError([Diagnostic(rel, 1, 1, "file-too-large",
-                                        f"file is {size} bytes; the cap is {max_bytes} bytes")])
-        raw = path.read_bytes()
+                                        f"file is {info.st_size} bytes; the cap is {max_bytes} "
+                                        "bytes")])
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError([Diagnostic(rel, 1, 1, "environment",
                                     f"cannot read file: {exc.strerror or exc}")]) from exc
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:  # it grew while being read
+        raise LoadError([Diagnostic(rel, 1, 1, "file-too-large",
+                                    f"file is over the cap of {max_bytes} bytes")])
     return decode(raw, rel)
 
 
@@ -148,6 +176,13 @@ def parse_document(text: str, rel: str) -> Document:
     the Python parser is the reference: it parses any file the fast one refuses, and any
     file with a tab or a \\u escape, so both give the same diagnostics.
     """
+    breaks = _UNICODE_BREAK.search(text)
+    if breaks:
+        pos = offset_position(text, breaks.start())
+        raise LoadError([Diagnostic(
+            rel, pos.line, pos.column, "yaml-syntax",
+            f"character U+{ord(breaks.group()):04X} is a line break to YAML but not to "
+            "editors (every later line number would be wrong); remove it")])
     directive = _DIRECTIVE.search(text)
     if directive:
         pos = offset_position(text, directive.start())
@@ -261,7 +296,8 @@ class _Builder:
                               f"escape for U+{ord(surrogate.group()):04X} is half of a "
                               "surrogate pair, not a character; write the character itself")
                 plain = event.style in (None, "")
-                value = None if plain and event.value == "" else event.value
+                # Text enters here: normalised once (NFC), so "é" typed two ways is one word.
+                value = None if plain and event.value == "" else nfc(event.value)
                 self.value(value, event.start_mark, event.end_mark)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 self.check_node(event)

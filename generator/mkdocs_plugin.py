@@ -18,11 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import site as _site
-from .cache import CACHE_DIR
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
 from .inventory import BRIEFS_DIR, SEEDS_DIR
 from .pipeline import generate
 from .render import TEMPLATES_DIR, BytecodeCache
+from .text import front_matter_problem
 from .urls import SiteConfig
 
 log = logging.getLogger("mkdocs.plugins.briefs")
@@ -63,6 +63,15 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.built = set()
 
+    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
+                         files: Any) -> str:
+        """A page whose front matter MkDocs' reader refused still starts with it: MkDocs
+        would render the block as Markdown. That is a failed build, never a page."""
+        if markdown.startswith("---") and front_matter_problem(markdown):
+            raise PluginError(f"{page.file.src_uri}: {front_matter_problem(markdown)}; "
+                              "the site was not built")
+        return markdown
+
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig,
                         nav: Any) -> Any:
         self.built.add(page.url)
@@ -90,14 +99,10 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         """Serving: the theme's compiled templates are kept between rebuilds (MkDocs makes
-        a new template environment, and compiles Material's templates, on every build)."""
+        a new template environment, and compiles Material's templates, on every build), in
+        memory and in Jinja's private temporary folder, never in the project."""
         if self.serving:
-            folder = Path(config.config_file_path).parent / CACHE_DIR / "theme"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = BytecodeCache(str(folder))
-            except OSError:
-                pass
+            env.bytecode_cache = BytecodeCache.for_project(Path(config.config_file_path).parent)
         return env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -22,7 +22,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .text import Rich, bad_character, count_sentences, parse_rich
+from .chars import bad_character, shown
+from .text import BulletList, Inline, Paragraph, Rich, count_sentences, parse_rich
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, id_problem, link_scheme_problem
 
 # ---------------------------------------------------------------- field kinds
@@ -44,6 +45,8 @@ def _shape(value: Any) -> str:
 
 
 def _plain(value: Any) -> str:
+    """One line of text; white space at its ends is not content (an alias "Lavrov " is
+    "Lavrov", not a second alias that looks the same)."""
     text = _require_str(value)
     bad = bad_character(text, multiline=False)
     if bad:
@@ -51,7 +54,7 @@ def _plain(value: Any) -> str:
                                   {"snippet": text[bad[0]]})
     if not text.strip():
         raise PydanticCustomError("missing-field", "text must not be blank")
-    return text
+    return text.strip()
 
 
 def _rich(value: Any) -> Rich:
@@ -72,18 +75,20 @@ def _rich(value: Any) -> Rich:
     return rich
 
 
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only (`\d` also takes Arabic-Indic or full-width digits), matched in full
+# (`$` would also match before a final newline).
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_PARTIAL_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     value = _require_str(value)
-    match = _DATE_RE.match(value)
+    match = _DATE_RE.fullmatch(value)
     if not match:
         raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY-MM-DD",
-                                  {"value": value})
+                                  {"value": shown(value)})
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
@@ -124,10 +129,10 @@ def _partial_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
         return value
     value = _require_str(value)
-    match = _PARTIAL_RE.match(value)
+    match = _PARTIAL_RE.fullmatch(value)
     if not match:
         raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY, YYYY-MM "
-                                  "or YYYY-MM-DD", {"value": value})
+                                  "or YYYY-MM-DD", {"value": shown(value)})
     year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
     try:
         if match[2]:
@@ -141,7 +146,7 @@ def _partial_date(value: Any) -> PartialDate:
 def _ref(value: str) -> str:
     if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
         raise PydanticCustomError("bad-ref", "'{value}' is not an id (lowercase words joined "
-                                  "by hyphens)", {"value": value})
+                                  "by hyphens)", {"value": shown(value)})
     return value
 
 
@@ -167,16 +172,26 @@ def _unique(values: list[str]) -> list[str]:
 def _http_url(value: str) -> str:
     problem = link_scheme_problem(value, ("http", "https"))
     if problem:
-        raise PydanticCustomError("bad-url", "'{value}': " + problem, {"value": value})
+        raise PydanticCustomError("bad-url", "'{value}': " + problem, {"value": shown(value)})
     return value
 
 
 def _short_summary(value: Rich) -> Rich:
-    sentences = count_sentences(value.plain({}))
+    """1 to 3 sentences, counted in every paragraph; each list item is one at least."""
+    sentences = 0
+    for block in value.blocks:
+        if isinstance(block, BulletList):
+            sentences += sum(max(1, count_sentences(_plain_of(item))) for item in block.items)
+        else:
+            sentences += count_sentences(_plain_of(block.children))
     if sentences > 3:
         raise PydanticCustomError("too-long", "a summary is 1 to 3 sentences; this one has "
                                   "{count}", {"count": sentences})
     return value
+
+
+def _plain_of(inlines: tuple[Inline, ...]) -> str:
+    return Rich("", (Paragraph(inlines),)).plain({})
 
 
 Plain = Annotated[str, BeforeValidator(_plain),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from . import cache, incremental
 from .diagnostics import Diagnostic, DiagnosticsError
-from .inventory import discover
+from .inventory import discover, folder_problems
 from .link import Graph, all_entities, link
+from .lock import project_lock
 from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, render_pages
 from .urls import SiteConfig
 from .write import WriteReport, recover, write_tree
@@ -72,8 +73,17 @@ def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> Wr
     (the build cache), nothing is parsed or written. When only content files were edited,
     only they are loaded and only the pages that depend on them are rendered
     (generator/incremental.py). Otherwise everything is, and only changed files written.
+    Runs of the same project take turns (generator/lock.py).
     """
+    with project_lock(root):
+        return _generate(root, config, docs_dir)
+
+
+def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> WriteReport:
     docs = docs_dir or root / DOCS_DIR
+    missing = folder_problems(root)  # before the cache: a linked or missing folder is an error
+    if missing:
+        raise DiagnosticsError(missing)
     recover(docs)
     before = cache.fingerprint(root, config, docs)
     saved = cache.load(root)

@@ -31,22 +31,40 @@ def normalise(text: str) -> str:
 class Verdict:
     found: bool
     closest: str = ""
+    reason: str = ""  # why, when the quote cannot be looked for at all
+
+
+_WORD = re.compile(r"\w")
 
 
 def verify_quote(quote: str, article: str) -> Verdict:
-    """A quote occurs when its parts (split at ellipses) occur in the article in order."""
-    haystack = normalise(article)
+    """A quote occurs when its parts (split at ellipses) occur in the article in order,
+    each as whole words ("ally isolated" is not in "globally isolated"), and it holds at
+    least one word (a quote of only "…" or quotation marks verifies nothing).
+
+    Both texts were normalised to NFC where they entered (load.py, validate.py).
+    """
     parts = [normalise(p) for p in _ELLIPSIS.split(quote)]
     parts = [p.strip(" '") if i in (0, len(parts) - 1) else p for i, p in enumerate(parts)]
+    parts = [p for p in parts if p]
+    if not any(_WORD.search(p) for p in parts):
+        return Verdict(False, "", "a quote needs at least one word")
+    haystack = normalise(article)
     position = 0
     for part in parts:
-        if not part:
-            continue
-        index = haystack.find(part, position)
-        if index < 0:
+        found = _whole_words(part).search(haystack, position)
+        if found is None:
             return Verdict(False, closest_passage(part, haystack))
-        position = index + len(part)
+        position = found.end()
     return Verdict(True)
+
+
+def _whole_words(part: str) -> re.Pattern[str]:
+    """`part` where it starts and ends on word boundaries (when it starts or ends with a
+    word character: a part may begin or end with punctuation)."""
+    head = r"(?<!\w)" if _WORD.match(part[0]) else ""
+    tail = r"(?!\w)" if _WORD.match(part[-1]) else ""
+    return re.compile(head + re.escape(part) + tail)
 
 
 def closest_passage(needle: str, haystack: str, width: int = 160) -> str:

@@ -16,13 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
 from . import structured, urls
-from .cache import CACHE_DIR
 from .diagnostics import Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
 from .link import Facet, Graph, SiteEvent
@@ -32,6 +32,7 @@ from .text import (
     LinkTarget,
     Rich,
     anchor,
+    front_matter_problem,
     html_text,
     json_for_html,
     md_plain,
@@ -136,8 +137,8 @@ def _finalize(value: Any) -> Any:
 def environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / TEMPLATES_DIR / PAGE_TEMPLATES)),
-        # Compiled templates are kept beside the build cache (keyed by each template's
-        # source checksum): an incremental run does not compile them again.
+        # Compiled templates are kept in memory and in Jinja's per-user folder, never in
+        # the project (BytecodeCache): an incremental run does not compile them again.
         bytecode_cache=_bytecode_cache(root),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -152,25 +153,59 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
-class BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """A cache that cannot be written (read-only project, full disk) only costs speed."""
+# Compiled templates of this process by Jinja's key (template name and file), with the
+# checksum of the source they were compiled from: `briefs serve` compiles each once.
+_COMPILED: dict[str, tuple[str, CodeType]] = {}
+
+
+class BytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates: in memory for the life of the process, then in Jinja's private
+    per-user folder in the temporary directory (created 0700, ownership checked).
+
+    Never in a folder of the project: the repository can carry any file there, and a
+    compiled template (marshalled code, behind a pickled checksum) is code the build runs.
+    A cache that cannot be written only costs speed.
+    """
+
+    def __init__(self, disk: jinja2.FileSystemBytecodeCache | None) -> None:
+        self.disk = disk
+
+    @classmethod
+    def for_project(cls, root: Path) -> BytecodeCache:
+        disk = _user_cache()
+        if disk is not None and Path(disk.directory).resolve().is_relative_to(root.resolve()):
+            disk = None  # $TMPDIR inside the project: the repository could fill that too
+        return cls(disk)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().load_bytecode(bucket)
+        found = _COMPILED.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+            return
+        if self.disk is not None:
+            with contextlib.suppress(OSError):
+                self.disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+        if bucket.code is not None:
+            _COMPILED[bucket.key] = (bucket.checksum, bucket.code)
+        if self.disk is not None:
+            with contextlib.suppress(OSError):
+                self.disk.dump_bytecode(bucket)
+
+
+@functools.cache
+def _user_cache() -> jinja2.FileSystemBytecodeCache | None:
+    try:
+        return jinja2.FileSystemBytecodeCache()  # refuses a folder it cannot make private
+    except (OSError, RuntimeError):
+        return None
 
 
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    folder = root / CACHE_DIR / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return BytecodeCache(str(folder))
+    return BytecodeCache.for_project(root)
 
 
 class Renderer:
@@ -248,7 +283,12 @@ class Renderer:
         return self._done(path, text)
 
     def _done(self, path: str, text: str) -> tuple[str, str]:
-        """Close a page: what it read so far is its dependency set."""
+        """Close a page: what it read so far is its dependency set. A page whose front
+        matter MkDocs could not read is an error, never published as Markdown."""
+        problem = front_matter_problem(text)
+        if problem:
+            raise RenderError(Diagnostic(f"docs/{path}", 1, 1, "template",
+                                         f"generated page cannot be published: {problem}"))
         self.page_reads[path] = frozenset(self._reads)
         self._reads.clear()
         return path, text

@@ -7,8 +7,12 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .chars import bad_character
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
+# Matched in full (`\Z`, not `$`, which also matches before a final newline): an id ends
+# where the text ends.
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 64
 
 RESERVED_IDS = frozenset(
@@ -20,7 +24,10 @@ RESERVED_IDS = frozenset(
 
 ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\\x00-\x1f\x7f]")
+_HOST_RE = re.compile(r"^https?://[^/?#]+", re.IGNORECASE)
+# On top of the character rules every text obeys (chars.bad_character: controls, C1
+# included, invisible and bidi characters, noncharacters): what ends or quotes a URL.
+_URL_FORBIDDEN = re.compile(r"[\s<>\"'`\\]")
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ def id_problem(entity_id: str) -> tuple[str, str] | None:
     """(code, message) when `entity_id` cannot be an id, else None."""
     if len(entity_id) > MAX_ID_LENGTH:
         return "bad-id", f"id '{entity_id}' is longer than {MAX_ID_LENGTH} characters"
-    if not ID_RE.match(entity_id):
+    if not ID_RE.match(entity_id):  # anchored at the start by match(), at the end by \Z
         return ("bad-id", f"id '{entity_id}' must be lowercase letters and digits "
                           "separated by single hyphens")
     if entity_id in RESERVED_IDS:
@@ -108,12 +115,12 @@ def relative_url(from_page: str, to: str, anchor: str = "") -> str:
 
 def link_scheme_problem(url: str, schemes: tuple[str, ...] = ALLOWED_LINK_SCHEMES) -> str | None:
     """Why `url` may not be used as a link target, or None when it may."""
-    if not url or _URL_FORBIDDEN.search(url):
-        return "a URL must not be empty or hold spaces, quotes, backslashes or control characters"
+    if not url or _URL_FORBIDDEN.search(url) or bad_character(url, multiline=False):
+        return ("a URL must not be empty or hold spaces, quotes, backslashes, control or "
+                "invisible characters")
     match = _SCHEME_RE.match(url)
     if match is None or match.group(1).lower() not in schemes:
         return f"only {', '.join(s + ':' for s in schemes)} URLs are allowed"
-    if match.group(1).lower() in ("http", "https") and not re.match(r"^https?://[^/?#]+", url,
-                                                                    re.IGNORECASE):
+    if match.group(1).lower() in ("http", "https") and not _HOST_RE.match(url):
         return "an http(s) URL needs a host"
     return None

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .chars import nfc
 from .diagnostics import CODES, Diagnostic, did_you_mean
 from .inventory import ContentFile, Inventory
 from .load import Document, LoadError, Loc, load_document, read_text
@@ -127,7 +128,7 @@ def load_seed(root: Path, seed_id: str, text_rel: str | None,
     assert text_rel is not None
     problems: list[Diagnostic] = []
     try:
-        text = read_text(root / text_rel, text_rel, MAX_SEED_BYTES)
+        text = nfc(read_text(root / text_rel, text_rel, MAX_SEED_BYTES))
     except LoadError as exc:
         return None, exc.diagnostics
     meta = None

@@ -98,6 +98,12 @@ TEXT: tuple[Payload, ...] = (
     Payload("fenced-code", "```\nfenced <b>\n```", rich="fenced <b>"),
     Payload("fenced-mermaid", "```mermaid\ngraph TD; A-->B\n```", rich="mermaid graph TD; A-->B"),
     Payload("indented-code", "para\n\n    indented <b>"),
+    # a code span over several lines must not carry a fence (or its attributes) into the
+    # page: line breaks inside a code span are spaces
+    Payload("code-span-fence-mermaid", "``x\n~~~mermaid\ngraph TD; A-->B\n~~~\ny``",
+            rich="x ~~~mermaid graph TD; A-->B ~~~ y"),
+    Payload("code-span-fence-attrs", "````x\n```{#md-content .md-header}\nboom\n```\ny````",
+            rich="x ```{#md-content .md-header} boom ``` y"),
     # the rich subset itself, and references
     Payload("emphasis", "*emph* **strong** _under_ __dunder__", rich="emph strong _under_ __dunder__"),
     Payload("code-span", "`<script>` and `{{ 7*7 }}`", rich="<script> and {{ 7*7 }}"),
@@ -129,6 +135,12 @@ URLS: tuple[UrlPayload, ...] = (
     UrlPayload("javascript-newline", "java\nscript:alert(1)", False, False),
     UrlPayload("javascript-leading-space", " javascript:alert(1)", False, False),
     UrlPayload("javascript-nul", "java\x00script:alert(1)", False, False),
+    # C1 controls, noncharacters and invisible characters void MkDocs' front matter
+    # reader or hide part of the address: refused by the one character rule
+    UrlPayload("c1-csi", "https://example.com/a\x9bb", False, False),
+    UrlPayload("noncharacter", "https://example.com/\ufffe", False, False),
+    UrlPayload("zero-width-space", "https://exa\u200bmple.com/", False, False),
+    UrlPayload("bidi-override", "https://example.com/\u202egpj.exe", False, False),
     UrlPayload("data", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", False, False),
     UrlPayload("vbscript", "vbscript:msgbox(1)", False, False),
     UrlPayload("file", "file:///etc/passwd", False, False),

@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
+import stat
 import traceback
 from pathlib import Path
 
@@ -74,6 +76,18 @@ def build_case(case: Path, dest: Path) -> Path:
                 path.write_bytes(data)
             elif words[0] == "mkdir":
                 (dest / words[1]).mkdir(parents=True, exist_ok=True)
+            elif words[0] == "copy":  # copy SOURCE TARGET; \n in TARGET is a newline
+                target = dest / words[2].replace("\\n", "\n")
+                shutil.copyfile(dest / words[1], target)
+            elif words[0] == "move":  # move SOURCE TARGET
+                (dest / words[1]).rename(dest / words[2])
+            elif words[0] == "fifo":  # fifo PATH: a named pipe where a file would be
+                os.mkfifo(dest / words[1])
+            elif words[0] == "chardev":  # chardev PATH: a copy of /dev/zero (needs root)
+                try:
+                    os.mknod(dest / words[1], 0o644 | stat.S_IFCHR, os.makedev(1, 5))
+                except PermissionError:
+                    pytest.skip("creating a character device needs root")
             else:  # pragma: no cover - a mistake in a case folder
                 raise ValueError(f"{setup}: unknown directive {words[0]!r}")
     return dest

@@ -26,9 +26,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
+from generator.chars import nfc
 from generator.diagnostics import Diagnostic, DiagnosticsError
 from generator.pipeline import generate
 from generator.site import build_site, site_config
+from generator.text import text_problem
 from tests.conftest import copy_project
 from tests.injection_payloads import TEXT, URLS, Payload, UrlPayload
 
@@ -39,6 +41,9 @@ BENIGN = Payload("benign", "Benign words",
                  rich="Benign emph strong code link Arland\n\nitem one\nitem two")
 BENIGN_RICH_SOURCE = ("Benign *emph* **strong** `code` [link](https://example.com/b) [[arland]]"
                       "\n\n- item one\n- item two")
+# A summary is 1 to 3 sentences, list items included: the marker's paragraph and this one.
+BENIGN_SUMMARY_SOURCE = BENIGN_RICH_SOURCE.split("\n\n", maxsplit=1)[0]
+BENIGN_SUMMARY_VISIBLE = "Benign emph strong code link Arland"
 BENIGN_URL = UrlPayload("benign", "https://example.com/benign", True, True)
 BENIGN_MAILTO = UrlPayload("benign-mailto", "mailto:desk@example.com", False, True)
 URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data",
@@ -76,7 +81,7 @@ class Slot:
             return url
         text = "benign replacement" if self.rejected else self.payload.text
         if self.payload is BENIGN and self.kind == "rich" and not self.rejected:
-            text = BENIGN_RICH_SOURCE
+            text = BENIGN_SUMMARY_SOURCE if self.name == "summary" else BENIGN_RICH_SOURCE
         return f"{self.marker}\n\n{text}" if self.kind == "rich" else f"{self.marker} {text}"
 
     @property
@@ -86,7 +91,9 @@ class Slot:
             return f"{self.marker} benign replacement"
         assert isinstance(self.payload, Payload)
         shown = self.payload.rich_visible if self.kind == "rich" else self.payload.text
-        return f"{self.marker} {shown}"
+        if self.payload is BENIGN and self.name == "summary":
+            shown = BENIGN_SUMMARY_VISIBLE
+        return f"{self.marker} {nfc(shown)}"  # text is NFC once read
 
 
 class Writer:
@@ -111,8 +118,11 @@ class Writer:
 
 
 def _q(value: str) -> str:
-    """A double-quoted YAML scalar (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A double-quoted YAML scalar (JSON strings are valid YAML). Characters YAML cannot
+    hold raw (C1 controls, noncharacters, U+2028) are written as escapes, as an attacker
+    would, so that the field rules, not the YAML reader, meet them."""
+    return re.sub(r"[^\n\t ]", lambda m: m.group() if m.group().isprintable()
+                  else f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 @dataclass
@@ -456,8 +466,9 @@ def test_rejections_are_justified(hostile: Built) -> None:
         payload = slot.payload
         if isinstance(payload, UrlPayload):
             ok = (payload.ok_rich if slot.kind == "rich-url" else payload.ok_http)
-            allowed = {"bad-url"} | ({"bad-text"} if re.search(r"[\x00-\x08\x0b-\x1f]",
-                                                                 payload.url) else set())
+            # a character no text may hold is refused by the rule of the field it is in
+            allowed = {"bad-url"} | ({"bad-text"} if text_problem(payload.url, multiline=True)
+                                     else set())
             if ok or not codes <= allowed:
                 wrong.append(f"{slot.name} {payload.name}: {slot.rejected[0].format_text()}")
         elif slot.kind == "plain":
@@ -572,8 +583,8 @@ def test_brief_metadata_is_exact(hostile: Built) -> None:
     for k in range(len(TEXT)):
         page = f"briefs/b-{k}/index.html"
         soup = hostile.soups()[page]
-        title = _slot(slots, f"briefs/b-{k}.yaml", "title").value
-        dek = _slot(slots, f"briefs/b-{k}.yaml", "dek").value
+        title = nfc(_slot(slots, f"briefs/b-{k}.yaml", "title").value)  # NFC once read
+        dek = nfc(_slot(slots, f"briefs/b-{k}.yaml", "dek").value)
         name = TEXT[k].name
         if soup.title is None or not soup.title.get_text().startswith(title):
             wrong.append(f"{name}: <title> {soup.title.get_text() if soup.title else None!r}")
@@ -599,7 +610,7 @@ def test_feed_is_well_formed_and_exact(hostile: Built) -> None:
         pytest.skip("no feed in this build")
     ns = {"a": "http://www.w3.org/2005/Atom"}
     root = ET.fromstring(feed.read_bytes())
-    titles = {_slot(hostile.project.slots, f"briefs/b-{k}.yaml", "title").value: k
+    titles = {nfc(_slot(hostile.project.slots, f"briefs/b-{k}.yaml", "title").value): k
               for k in range(len(TEXT))}
     problems = []
     entries = root.findall("a:entry", ns)
