@@ -130,6 +130,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .kinds import ACTOR_KINDS
+
     p = argparse.ArgumentParser(prog="briefs", description="Explainer briefs: YAML in, site out.")
     p.add_argument("--root", default=".", help="project folder (default: the current one)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -166,7 +168,7 @@ def parser() -> argparse.ArgumentParser:
     new_actor = kinds.add_parser("actor", help="briefs/actors/ID.yaml")
     new_actor.add_argument("id", help="the new actor's id")
     new_actor.add_argument("--kind", dest="actor_kind", required=True,
-                           choices=("person", "country", "organization", "group", "place"))
+                           choices=tuple(ACTOR_KINDS))
     new_term = kinds.add_parser("term", help="briefs/glossary/ID.yaml")
     new_term.add_argument("id", help="the new term's id")
     for command in (new_brief, new_actor, new_term):

@@ -140,10 +140,16 @@ def format_diagnostics(diagnostics: Iterable[Diagnostic], fmt: Format = "text") 
     return "\n".join(lines)
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt key or id most likely meant, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for a misspelt key or id, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.75)
-    return f"did you mean '{close[0]}'?" if close else ""
+    close = closest(word, choices)
+    return f"did you mean '{close}'?" if close else ""
 
 
 def _github_escape(text: str) -> str:

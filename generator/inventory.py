@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .kinds import FOLDERS, KINDS
 from .urls import Kind, fold_id, id_problem
 
 BRIEFS_DIR = "briefs"
 SEEDS_DIR = "seeds"
-KIND_DIRS = {"": Kind.BRIEF, "actors": Kind.ACTOR, "glossary": Kind.TERM}
+KIND_DIRS = FOLDERS  # sub-folder of briefs/ -> the kind of its files (kinds.py)
 _SPECIAL_FILE = "not a regular file (a pipe, device or socket); only regular files are read"
 
 
@@ -43,7 +44,7 @@ class Inventory:
 
 def content_rel(kind: Kind, entity_id: str) -> str:
     """Where the content file of an entity lives."""
-    folder = next(sub for sub, k in KIND_DIRS.items() if k is kind)
+    folder = KINDS[kind].folder
     return f"{BRIEFS_DIR}/{folder + '/' if folder else ''}{entity_id}.yaml"
 
 

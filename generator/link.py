@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, did_you_mean
+from .kinds import ANY, references, rich_fields
 from .load import Document, Loc
 from .models import Actor, Brief, PartialDate, Term
 from .provenance import verify_quote
@@ -28,39 +29,6 @@ MAX_RELATED = 5
 # A key (actor, term or tag) shared by more briefs than this says little about how two
 # briefs relate, like a stop word; skipping it keeps related briefs linear in site size.
 MAX_RELATED_FANOUT = 200
-
-# The rich fields of a brief in the order a reader meets them on the page: automatic
-# mention links go to the first occurrence in this order.
-def brief_rich_fields(brief: Brief) -> Iterator[tuple[Loc, Rich]]:
-    yield ("why_it_matters",), brief.why_it_matters
-    for i, point in enumerate(brief.key_points):
-        yield ("key_points", i), point
-    yield ("what_happened",), brief.what_happened
-    if brief.context:
-        yield ("context",), brief.context
-    for i, perspective in enumerate(brief.perspectives):
-        yield ("perspectives", i, "view"), perspective.view
-    for i, quote in enumerate(brief.quotes):
-        if quote.note:
-            yield ("quotes", i, "note"), quote.note
-    for i, event in enumerate(brief.timeline):
-        yield ("timeline", i, "event"), event.event
-    if brief.whats_next:
-        yield ("whats_next",), brief.whats_next
-    for i, update in enumerate(brief.updates):
-        yield ("updates", i, "note"), update.note
-
-
-def actor_rich_fields(actor: Actor) -> Iterator[tuple[Loc, Rich]]:
-    yield ("summary",), actor.summary
-    if actor.profile:
-        yield ("profile",), actor.profile
-
-
-def term_rich_fields(term: Term) -> Iterator[tuple[Loc, Rich]]:
-    if term.explanation:
-        yield ("explanation",), term.explanation
-
 
 @dataclass(frozen=True)
 class SiteEvent:
@@ -203,25 +171,16 @@ def display_name(entity: AnyEntity) -> str:
 
 def link_entity(entity: AnyEntity, content: Content, matcher: AliasMatcher) -> Linked:
     """Check one entity's references and link its mentions (briefs); reads no other model."""
-    problems: list[Diagnostic] = []
+    problems = _check_references(entity, content)
     rich: dict[Loc, Rich] = {}
     model = entity.model
-    if isinstance(model, Brief):
-        problems += _check_brief(typing.cast("Entity[Brief]", entity), content)
-        seen: dict[str, None] = {}
-        for loc, text in brief_rich_fields(model):
-            problems += _check_rich_refs(entity.doc, loc, text, content)
-            rich[loc] = _link_mentions(text, matcher, seen, content)
-        return Linked(rich, _brief_references(model, seen, content), problems)
-    if isinstance(model, Actor):
-        problems += _check_actor(typing.cast("Entity[Actor]", entity), content)
-        fields = actor_rich_fields(model)
-    else:
-        problems += _check_term(typing.cast("Entity[Term]", entity), content)
-        fields = term_rich_fields(model)
-    for loc, text in fields:
+    seen: dict[str, None] = {}
+    for loc, text in rich_fields(model):
         problems += _check_rich_refs(entity.doc, loc, text, content)
-        rich[loc] = text
+        rich[loc] = _link_mentions(text, matcher, seen, content) if entity.kind is Kind.BRIEF \
+            else text
+    if isinstance(model, Brief):
+        return Linked(rich, _brief_references(model, seen, content), problems)
     return Linked(rich, (), problems)
 
 
@@ -300,68 +259,34 @@ def _article(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
-_ANY = (Kind.BRIEF, Kind.ACTOR, Kind.TERM)
-_ACTOR = (Kind.ACTOR,)
-_TERM = (Kind.TERM,)
-
-
 def _check_rich_refs(doc: Document, loc: Loc, rich: Rich, content: Content) -> list[Diagnostic]:
     problems = []
     counts: dict[str, int] = defaultdict(int)
     for ref in rich.refs():
-        problems += _check_ref(doc, loc, ref.target, content, _ANY, snippet=ref.source,
+        problems += _check_ref(doc, loc, ref.target, content, ANY, snippet=ref.source,
                                occurrence=counts[ref.source])
         counts[ref.source] += 1
     return problems
 
 
-def _check_actor(entity: Entity[Actor], content: Content) -> list[Diagnostic]:
-    actor, doc = entity.model, entity.doc
+def _check_references(entity: AnyEntity, content: Content) -> list[Diagnostic]:
+    """Every reference field of the entity (the table of kinds says which), and the rules
+    that name a field: an actor's own affiliation, a brief's seed and quotes."""
+    model, doc = entity.model, entity.doc
     problems = []
-    if actor.affiliation:
-        problems += _check_ref(doc, ("affiliation",), actor.affiliation, content, _ACTOR)
-        if actor.affiliation == entity.id:
-            problems.append(doc.diagnostic(("affiliation",), "bad-value",
-                                           "an actor cannot be affiliated with itself"))
-    for i, member in enumerate(actor.members):
-        problems += _check_ref(doc, ("members", i), member, content, _ACTOR)
-    return problems
-
-
-def _check_term(entity: Entity[Term], content: Content) -> list[Diagnostic]:
-    term, doc = entity.model, entity.doc
-    problems = []
-    for i, actor in enumerate(term.used_by):
-        problems += _check_ref(doc, ("used_by", i), actor, content, _ACTOR)
-    for i, other in enumerate(term.related):
-        problems += _check_ref(doc, ("related", i), other, content, _ANY)
-    return problems
-
-
-def _check_brief(entity: Entity[Brief], content: Content) -> list[Diagnostic]:
-    brief, doc = entity.model, entity.doc
-    problems = []
-    seed = brief.source.seed
-    if seed not in content.known_seeds:
-        problems.append(doc.diagnostic(("source", "seed"), "missing-seed",
-                                       f"no seed article seeds/{seed}.txt",
-                                       did_you_mean(seed, content.known_seeds)))
-    for i, p in enumerate(brief.perspectives):
-        problems += _check_ref(doc, ("perspectives", i, "actor"), p.actor, content, _ACTOR)
-    for i, q in enumerate(brief.quotes):
-        problems += _check_ref(doc, ("quotes", i, "speaker"), q.speaker, content, _ACTOR)
-    for i, event in enumerate(brief.timeline):
-        for j, actor in enumerate(event.actors):
-            problems += _check_ref(doc, ("timeline", i, "actors", j), actor, content, _ACTOR)
-    for i, actor in enumerate(brief.actors):
-        problems += _check_ref(doc, ("actors", i), actor, content, _ACTOR)
-    for i, term in enumerate(brief.terms):
-        problems += _check_ref(doc, ("terms", i), term, content, _TERM)
-    for i, relation in enumerate(brief.relations):
-        problems += _check_ref(doc, ("relations", i, "from"), relation.from_, content, _ACTOR)
-        problems += _check_ref(doc, ("relations", i, "to"), relation.to, content, _ACTOR)
-    if seed in content.seeds:
-        problems += _check_quotes(entity, content.seeds[seed])
+    for loc, value, accepts in references(model):
+        problems += _check_ref(doc, loc, value, content, accepts)
+    if isinstance(model, Actor) and model.affiliation == entity.id:
+        problems.append(doc.diagnostic(("affiliation",), "bad-value",
+                                       "an actor cannot be affiliated with itself"))
+    if isinstance(model, Brief):
+        seed = model.source.seed
+        if seed not in content.known_seeds:
+            problems.append(doc.diagnostic(("source", "seed"), "missing-seed",
+                                           f"no seed article seeds/{seed}.txt",
+                                           did_you_mean(seed, content.known_seeds)))
+        if seed in content.seeds:
+            problems += _check_quotes(typing.cast("Entity[Brief]", entity), content.seeds[seed])
     return problems
 
 
@@ -384,17 +309,7 @@ def _brief_references(brief: Brief, mentioned: dict[str, None],
                       content: Content) -> tuple[str, ...]:
     """Every actor and term a brief involves, in the order the reader meets them."""
     ids: dict[str, None] = dict(mentioned)
-    for p in brief.perspectives:
-        ids[p.actor] = None
-    for q in brief.quotes:
-        ids[q.speaker] = None
-    for event in brief.timeline:
-        ids.update(dict.fromkeys(event.actors))
-    for relation in brief.relations:
-        ids[relation.from_] = None
-        ids[relation.to] = None
-    ids.update(dict.fromkeys(brief.actors))
-    ids.update(dict.fromkeys(brief.terms))
+    ids.update((value, None) for _, value, _ in references(brief))
     return tuple(i for i in ids if content.known_ids.get(i) in (Kind.ACTOR, Kind.TERM))
 
 
@@ -489,13 +404,7 @@ def matcher_for_text(owner_of: Mapping[str, str], text: str) -> AliasMatcher:
 
 def running_text(model: Brief | Actor | Term) -> Iterator[str]:
     """The text that mention linking searches: running text of every rich field."""
-    if isinstance(model, Brief):
-        fields: Iterable[tuple[Loc, Rich]] = brief_rich_fields(model)
-    elif isinstance(model, Actor):
-        fields = actor_rich_fields(model)
-    else:
-        fields = term_rich_fields(model)
-    for _, rich in fields:
+    for _, rich in rich_fields(model):
         for block in rich.blocks:
             rows = (block.children,) if isinstance(block, Paragraph) else block.items
             for row in rows:

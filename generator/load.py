@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .chars import nfc
-from .diagnostics import Diagnostic
+from .diagnostics import BriefsError, Diagnostic
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 16
@@ -97,7 +97,9 @@ class Document:
         self.spans = {}
 
 
-class LoadError(Exception):
+class LoadError(BriefsError):
+    """A file that cannot be read or parsed, with every located problem."""
+
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         super().__init__("; ".join(d.format_text() for d in diagnostics))

@@ -18,10 +18,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import site as _site
+from .cache import INPUT_DIRS
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
-from .inventory import BRIEFS_DIR, SEEDS_DIR
 from .pipeline import generate
-from .render import TEMPLATES_DIR, BytecodeCache
+from .render import BytecodeCache
 from .text import front_matter_problem
 from .urls import SiteConfig
 
@@ -107,7 +107,7 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
-        for folder in (BRIEFS_DIR, SEEDS_DIR, TEMPLATES_DIR):
+        for folder in INPUT_DIRS:  # what generation reads: an edit there rebuilds
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         # docs/ is written by the generator during each build: watching it would start a

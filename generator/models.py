@@ -336,7 +336,3 @@ class SeedMeta(_Model):
     url: HttpUrl | None = Field(None, description="Web address of the article.")
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
         None, description="BCP 47 language tag, e.g. en.")
-
-
-MODELS: dict[str, type[_Model]] = {"brief": Brief, "actor": Actor, "term": Term,
-                                   "seed": SeedMeta}

@@ -23,8 +23,9 @@ import jinja2
 from markupsafe import Markup
 
 from . import structured, urls
-from .diagnostics import Diagnostic
+from .diagnostics import BriefsError, Diagnostic
 from .diagrams import Diagram, flowchart, unique_edges
+from .kinds import ACTOR_KINDS
 from .link import Facet, Graph, SiteEvent
 from .load import Loc
 from .models import MONTHS, Brief
@@ -61,8 +62,6 @@ SECTIONS = {
     urls.GUIDE: ("How to add content", "How editors add briefs, actor profiles and glossary "
                                        "terms: files, fields and checks."),
 }
-KIND_HEADINGS = {"person": "People", "country": "Countries", "organization": "Organizations",
-                 "group": "Groups", "place": "Places"}
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,9 @@ class ReadFacets(_KeyedByEntity[Facet]):
         return self.facets[entity_id]
 
 
-class RenderError(Exception):
+class RenderError(BriefsError):
+    """A template failed, or produced a page that cannot be published: one located problem."""
+
     def __init__(self, diagnostic: Diagnostic) -> None:
         self.diagnostic = diagnostic
         super().__init__(diagnostic.format_text())
@@ -400,7 +401,7 @@ class Renderer:
                 "role": actor.role,
                 "summary": self.text(path, actor.summary, inline=True),
             })
-        ordered = [(KIND_HEADINGS[k], groups[k]) for k in KIND_HEADINGS if groups.get(k)]
+        ordered = [(spec.heading, groups[k]) for k, spec in ACTOR_KINDS.items() if groups.get(k)]
         diagram = self.diagram(path, unique_edges(self.graph.edges),
                                "Relations between all actors")
         return [self.render("actors_index.md.j2", path, groups=ordered, diagram=diagram)]

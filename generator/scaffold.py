@@ -21,23 +21,15 @@ from pydantic.fields import FieldInfo
 
 from . import models
 from .diagnostics import Diagnostic, DiagnosticsError, did_you_mean
-from .inventory import BRIEFS_DIR, KIND_DIRS, SEEDS_DIR, Inventory, discover
+from .inventory import SEEDS_DIR, Inventory, content_rel, discover
+from .kinds import ACTOR_KINDS, KINDS
 from .load import LoadError, load_document, read_text
-from .models import ActorKind, SeedMeta
+from .models import SeedMeta
 from .schema import schema_path
 from .text import text_problem
 from .urls import Kind, id_problem
 
-ACTOR_KINDS: tuple[str, ...] = typing.get_args(ActorKind)
-_FOLDER = {kind: sub for sub, kind in KIND_DIRS.items()}
-_MODEL: dict[Kind, type[BaseModel]] = {Kind.BRIEF: models.Brief, Kind.ACTOR: models.Actor,
-                                       Kind.TERM: models.Term}
 MAX_QUOTE_CHARS = 600
-
-
-def target_rel(kind: Kind, entity_id: str) -> str:
-    sub = _FOLDER[kind]
-    return f"{BRIEFS_DIR}/{sub + '/' if sub else ''}{entity_id}.yaml"
 
 
 @dataclass
@@ -51,7 +43,7 @@ def new_entity(root: Path, kind: Kind, entity_id: str, *, seed: str | None = Non
                actor_kind: str | None = None) -> Created:
     """Write the skeleton of a new entity; DiagnosticsError (nothing written) when it cannot."""
     inventory = discover(root)
-    rel = target_rel(kind, entity_id)
+    rel = content_rel(kind, entity_id)
     _refuse_bad_id(inventory, rel, entity_id)
     created = Created(rel)
     if kind is Kind.BRIEF:
@@ -64,9 +56,9 @@ def new_entity(root: Path, kind: Kind, entity_id: str, *, seed: str | None = Non
             raise DiagnosticsError([Diagnostic(
                 rel, 1, 1, "bad-value", f"--kind must be one of {', '.join(ACTOR_KINDS)}; "
                 f"found '{actor_kind}'", did_you_mean(str(actor_kind), ACTOR_KINDS))])
-        text = _skeleton(models.Actor, rel, {"kind": [f"kind: {actor_kind}"]})
+        text = _skeleton(KINDS[kind].model, rel, {"kind": [f"kind: {actor_kind}"]})
     else:
-        text = _skeleton(models.Term, rel, {})
+        text = _skeleton(KINDS[kind].model, rel, {})
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -98,7 +90,7 @@ def _refuse_bad_id(inventory: Inventory, rel: str, entity_id: str) -> None:
 
 def _header(model: type[BaseModel], rel: str) -> list[str]:
     depth = rel.count("/")
-    kind = {models.Brief: "brief", models.Actor: "actor", models.Term: "term"}[model]
+    kind = next(k.value for k, spec in KINDS.items() if spec.model is model)
     return [
         f"# yaml-language-server: $schema={'../' * depth}{schema_path(kind)}",
         f"# New {kind}. Fill in every field marked [required]; leave the others empty or",
@@ -259,7 +251,7 @@ def _brief_skeleton(root: Path, inventory: Inventory, rel: str, seed: str,
                         "  # `briefs new actor ID --kind KIND`, or ignore them):"]
         actor_lines += [f"  #   {name}" for name in unknown]
     filled["actors"] = actor_lines
-    return _skeleton(models.Brief, rel, filled)
+    return _skeleton(KINDS[Kind.BRIEF].model, rel, filled)
 
 
 def _quoted(text: str) -> str:

@@ -23,8 +23,8 @@ from pydantic import BaseModel, WithJsonSchema
 
 from . import models
 from .inventory import BRIEFS_DIR, SEEDS_DIR, discover
+from .kinds import ANY, MODELS, reference_keys
 from .load import LoadError, load_document
-from .models import MODELS
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, Kind
 
 SCHEMA_DIR = "schemas"
@@ -35,14 +35,12 @@ TITLES = {"brief": "Brief", "actor": "Actor profile", "term": "Glossary term",
 FILE_GLOBS = {"brief": f"{BRIEFS_DIR}/*.yaml", "actor": f"{BRIEFS_DIR}/actors/*.yaml",
               "term": f"{BRIEFS_DIR}/glossary/*.yaml", "seed": f"{SEEDS_DIR}/*.yaml"}
 
-# Reference fields: (model, key) -> the kind of id they take ("any": brief, actor or term).
+# Reference fields: (model, key) -> the kind of id they take ("any": brief, actor or term),
+# from the table of kinds, plus the two that name no entity (a seed, a tag).
 REF_FIELDS = {
     ("Source", "seed"): "seed", ("Brief", "tags"): "tag",
-    ("Perspective", "actor"): "actor", ("Quote", "speaker"): "actor",
-    ("Relation", "from"): "actor", ("Relation", "to"): "actor",
-    ("TimelineEvent", "actors"): "actor", ("Brief", "actors"): "actor",
-    ("Brief", "terms"): "term", ("Actor", "affiliation"): "actor",
-    ("Actor", "members"): "actor", ("Term", "used_by"): "actor", ("Term", "related"): "any",
+    **{(owner.__name__, key): "any" if set(accepts) == set(ANY) else accepts[0].value
+       for owner, key, accepts in reference_keys()},
 }
 
 

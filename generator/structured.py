@@ -7,11 +7,10 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
+from .kinds import ACTOR_KINDS
 from .link import Facet, Graph
 from .urls import Kind, SiteConfig
 
-SCHEMA_TYPES = {"person": "Person", "country": "Country", "organization": "Organization",
-                "group": "Organization", "place": "Place"}
 MAX_FEED_ENTRIES = 50
 
 
@@ -22,7 +21,7 @@ def absolute(config: SiteConfig, path: str) -> str:
 def entity_ref(graph: Graph, config: SiteConfig, entity_id: str) -> dict[str, Any]:
     kind = graph.kind_of(entity_id)
     if kind is Kind.ACTOR:
-        schema_type = SCHEMA_TYPES[graph.facets[entity_id].actor_kind]
+        schema_type = ACTOR_KINDS[graph.facets[entity_id].actor_kind].schema_type
     elif kind is Kind.TERM:
         schema_type = "DefinedTerm"
     else:

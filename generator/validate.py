@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,8 +11,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .chars import nfc
-from .diagnostics import CODES, Diagnostic, did_you_mean
+from .diagnostics import CODES, Diagnostic, closest, did_you_mean
 from .inventory import ContentFile, Inventory
+from .kinds import KINDS
 from .load import Document, LoadError, Loc, load_document, read_text
 from .models import Actor, Brief, SeedMeta, Term
 from .text import shown
@@ -52,9 +52,6 @@ class Content:
     known_seeds: set[str] = field(default_factory=set)
 
 
-_MODEL_OF: dict[Kind, type[BaseModel]] = {Kind.BRIEF: Brief, Kind.ACTOR: Actor, Kind.TERM: Term}
-
-
 def validate(inventory: Inventory) -> tuple[Content, list[Diagnostic]]:
     diagnostics = list(inventory.diagnostics)
     content = Content(known_ids=inventory.ids, known_seeds=set(inventory.seeds))
@@ -82,7 +79,7 @@ def validate_file(root: Path, file: ContentFile) -> tuple[Entity[Any] | None, li
         doc = load_document(root / file.rel, file.rel)
     except LoadError as exc:
         return None, exc.diagnostics
-    model_cls = _MODEL_OF[file.kind]
+    model_cls = KINDS[file.kind].model
     model, problems = validate_model(model_cls, doc)
     if model is None:
         return None, problems
@@ -109,9 +106,7 @@ def validate_model(model_cls: type[M], doc: Document) -> tuple[M | None, list[Di
 
 
 def _closest_field(model_cls: type[BaseModel], loc: Loc) -> str | None:
-    close = difflib.get_close_matches(str(loc[-1]), _field_names(model_cls, loc[:-1]), n=1,
-                                      cutoff=0.75)
-    return close[0] if close else None
+    return closest(str(loc[-1]), _field_names(model_cls, loc[:-1]))
 
 
 def _drop_empty(value: Any) -> Any:

@@ -17,7 +17,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import EnvironmentProblem, os_reason
+from .diagnostics import BriefsError, EnvironmentProblem, os_reason
+
+
+class UnsafeOutputPath(BriefsError, ValueError):
+    """A page path that would land outside the output folder (a bug, never content)."""
 
 
 @dataclass
@@ -177,7 +181,7 @@ def _environment(exc: OSError, target: Path) -> EnvironmentProblem:
 def _check_rel(rel: str) -> None:
     parts = rel.split("/")
     if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
-        raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+        raise UnsafeOutputPath(f"refusing to write outside the output folder: {rel!r}")
 
 
 @contextlib.contextmanager

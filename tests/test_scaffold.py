@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.kinds import MODELS
 from generator.load import load_document
-from generator.models import MODELS
 from generator.pipeline import check
 from generator.provenance import verify_quote
 from generator.scaffold import find_quotes, unknown_names

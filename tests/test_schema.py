@@ -12,8 +12,8 @@ import pytest
 from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 
 from generator import cli
+from generator.kinds import MODELS
 from generator.load import Document, load_document, parse_document
-from generator.models import MODELS
 from generator.schema import FILE_GLOBS, KnownIds, json_schema, schema_path, stale_schemas
 from generator.validate import validate_model
 from tests.conftest import REPO, copy_project
