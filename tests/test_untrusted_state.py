@@ -212,7 +212,7 @@ def test_compiled_templates_never_live_in_the_project(project: Path,
         cache.CACHE_FILE, incremental.STATE_FILE]
     # $TMPDIR inside the project: Jinja's per-user folder would be the repository's too.
     inside = jinja2.FileSystemBytecodeCache(str(project / "tmp"))
-    monkeypatch.setattr(render, "_user_cache", lambda: inside)
+    monkeypatch.setattr(render.templates, "_user_cache", lambda: inside)
     assert render.BytecodeCache.for_project(project).disk is None
     assert render.BytecodeCache.for_project(project.parent / "elsewhere").disk is inside
 

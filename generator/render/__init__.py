@@ -1,0 +1,78 @@
+"""Render: the resolved graph -> page views -> Markdown pages in memory, through site_templates/.
+
+By page family: `entities` (a brief's, an actor's, a term's own page), `listings` (home,
+indexes, tags, timeline, guide, feed), on the helpers of `views` and the Jinja environment
+of `templates`. Routes live here, in one place: `Renderer.paths()` lists every page of
+the site and `Renderer.page()` builds one from its path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import urls
+from ..diagnostics import Diagnostic
+from ..link import Graph, SiteEvent
+from ..urls import Kind, SiteConfig
+from .entities import EntityPages
+from .listings import ListingPages
+from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
+from .views import FacetText, LinkView, ReadFacets, RenderError
+
+__all__ = ["ASSETS_DIR", "PAGE_TEMPLATES", "TEMPLATES_DIR", "BytecodeCache", "FacetText",
+           "LinkView", "ReadFacets", "RenderError", "Renderer", "environment", "render_pages"]
+
+
+class Renderer(EntityPages, ListingPages):
+    """Every page of the site: where each lives and which builder makes it."""
+
+    def paths(self) -> list[str]:
+        """Every page, in the order a full run renders them."""
+        return [urls.FEED, urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
+                *(urls.tag_path(tag) for tag in self.graph.tags), urls.TAGS_INDEX,
+                urls.TIMELINE, *(urls.timeline_year_path(y) for y in self.years()), urls.GUIDE,
+                *(urls.page_path(Kind.BRIEF, b) for b in self.graph.briefs_by_date),
+                *(urls.page_path(Kind.ACTOR, a) for a in sorted(self.content.actors)),
+                *(urls.page_path(Kind.TERM, t) for t in sorted(self.content.terms))]
+
+    def pages(self) -> list[tuple[str, str]]:
+        return [self.page(path) for path in self.paths()]
+
+    def page(self, path: str) -> tuple[str, str]:
+        """One page by its path (the incremental path renders the pages an edit reaches)."""
+        listing = {urls.FEED: self.feed, urls.HOME: self.home,
+                   urls.BRIEFS_INDEX: self.briefs_index, urls.ACTORS_INDEX: self.actors_index,
+                   urls.GLOSSARY_INDEX: self.glossary_index, urls.TAGS_INDEX: self.tags_index,
+                   urls.TIMELINE: self.timeline_page, urls.GUIDE: self.guide_page}
+        if path in listing:
+            return listing[path]()
+        section, _, name = path.partition("/")
+        entity_id = name.removesuffix(".md")
+        if section == urls.TAGS_SECTION:
+            return self.tag_page(entity_id, self.graph.tags[entity_id])
+        if section == urls.TIMELINE_SECTION:
+            year = int(entity_id)
+            return self.timeline_year_page(year, self.years()[year])
+        kind = self.graph.kind_of(entity_id)
+        return {Kind.BRIEF: self.brief_page, Kind.ACTOR: self.actor_page,
+                Kind.TERM: self.term_page}[kind](entity_id)
+
+    def years(self) -> dict[int, list[SiteEvent]]:
+        """Every event by year, computed once per renderer."""
+        if self._years is None:
+            self._years = self.timeline_years()
+        return self._years
+
+    _years: dict[int, list[SiteEvent]] | None = None
+
+
+def render_pages(graph: Graph, root: Path, config: SiteConfig
+                 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """All Markdown pages of the site, keyed by docs-relative path, and what each read."""
+    renderer = Renderer(graph, environment(root), config)
+    pages: dict[str, str] = {}
+    for path, text in renderer.pages():
+        if path in pages:  # pragma: no cover - urls.py makes paths unique
+            raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))
+        pages[path] = text
+    return pages, renderer.page_reads

@@ -1,0 +1,124 @@
+"""The pages of the entities: one per brief, actor and term."""
+
+from __future__ import annotations
+
+import math
+
+from markupsafe import Markup
+
+from .. import structured, urls
+from ..diagrams import unique_edges
+from ..load import Loc
+from ..models import Brief
+from ..urls import Kind
+from .views import LinkView, RendererBase, date_view
+
+WORDS_PER_MINUTE = 220
+
+
+class EntityPages(RendererBase):
+    """An entity's own page: its model, its linked text and its slices of the indexes."""
+
+    def brief_page(self, brief_id: str) -> tuple[str, str]:
+        entity = self.content.briefs[brief_id]
+        brief: Brief = entity.model
+        path = urls.page_path(Kind.BRIEF, brief_id)
+        seed = self.content.seeds[brief.source.seed]
+
+        def rich(loc: Loc) -> Markup:
+            return self.rich(path, brief_id, loc)
+
+        words = sum(len(r.plain(self.names).split())
+                    for r in self.graph.rich[brief_id].values())
+        meta = seed.meta
+        source = {
+            "title": (meta.title if meta and meta.title else brief.title),
+            "outlet": brief.source.outlet or (meta.outlet if meta else None) or "",
+            "url": brief.source.url or (meta.url if meta else None) or "",
+            "published": date_view(brief.source.published or (meta.published if meta
+                                                               else None)),
+            "seed": seed.rel,
+        }
+        view = {
+            "id": brief_id,
+            "title": brief.title,
+            "dek": brief.dek,
+            "date": date_view(brief.date),
+            "updated": date_view(brief.updated),
+            "reading_minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+            "tags": [LinkView(urls.relative_url(path, urls.tag_path(t)), t, css="tag")
+                     for t in brief.tags],
+            "why_it_matters": rich(("why_it_matters",)),
+            "key_points": [self.rich(path, brief_id, ("key_points", i), inline=True)
+                           for i in range(len(brief.key_points))],
+            "what_happened": rich(("what_happened",)),
+            "context": rich(("context",)) if brief.context else None,
+            "perspectives": [{"actor": self.link(path, p.actor),
+                              "view": rich(("perspectives", i, "view"))}
+                             for i, p in enumerate(brief.perspectives)],
+            "quotes": [{"text": q.text, "speaker": self.link(path, q.speaker),
+                        "note": rich(("quotes", i, "note")) if q.note else None}
+                       for i, q in enumerate(brief.quotes)],
+            "timeline": [self.event_view(path, i, brief_id) for i in range(len(brief.timeline))],
+            "whats_next": rich(("whats_next",)) if brief.whats_next else None,
+            "diagram": self.diagram(path, unique_edges(
+                self.graph.edges_by_brief.get(brief_id, ())),
+                "Relations between the actors of this brief"),
+            "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
+            "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
+            "related": [self.card(path, b) for b in self.graph.related[brief_id]],
+            "updates": [{"date": date_view(u.date),
+                         "note": rich(("updates", i, "note"))}
+                        for i, u in sorted(enumerate(brief.updates),
+                                           key=lambda iu: (-iu[1].date.toordinal(), iu[0]))],
+            "source": source,
+        }
+        return self.render("brief.md.j2", path, brief=view,
+                           jsonld=structured.brief_jsonld(self.graph, self.config, brief_id))
+
+    def actor_page(self, actor_id: str) -> tuple[str, str]:
+        actor = self.content.actors[actor_id].model
+        path = urls.page_path(Kind.ACTOR, actor_id)
+        view = {
+            "id": actor_id,
+            "name": actor.name,
+            "kind": actor.kind,
+            "role": actor.role or "",
+            "as_of": date_view(actor.as_of),
+            "affiliation": self.link(path, actor.affiliation)
+            if actor.affiliation and actor.affiliation in self.names else None,
+            "members": [self.link(path, m) for m in actor.members if m in self.names],
+            "member_of": [self.link(path, o) for o in self.graph.member_of.get(actor_id, ())],
+            "affiliated": [self.link(path, o) for o in self.graph.affiliated.get(actor_id, ())],
+            "aliases": [a for a in actor.aliases if a != actor.name],
+            "summary": self.rich(path, actor_id, ("summary",)),
+            "description": self.tooltips[actor_id],
+            "profile": self.rich(path, actor_id, ("profile",)) if actor.profile else None,
+            "links": [{"label": label, "url": url} for label, url in actor.links.items()],
+            "appears_in": [self.card(path, b) for b in self.graph.appears_in.get(actor_id, ())],
+            "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
+            "events": [self.event_view(path, e.index, e.brief)
+                       for e in self.graph.events_by_actor.get(actor_id, ())],
+            "diagram": self.diagram(path, unique_edges(
+                self.graph.edges_by_actor.get(actor_id, ())),
+                f"Connections of {actor.name}"),
+        }
+        return self.render("actor.md.j2", path, actor=view, jsonld=structured.actor_jsonld(
+            self.graph, self.config, actor_id, self.tooltips[actor_id]))
+
+    def term_page(self, term_id: str) -> tuple[str, str]:
+        term = self.content.terms[term_id].model
+        path = urls.page_path(Kind.TERM, term_id)
+        view = {
+            "id": term_id,
+            "term": term.term,
+            "definition": term.definition,
+            "aliases": [a for a in term.aliases if a != term.term],
+            "explanation": self.rich(path, term_id, ("explanation",))
+            if term.explanation else None,
+            "used_by": [self.link(path, a) for a in term.used_by if a in self.names],
+            "related": [self.link(path, r) for r in term.related if r in self.names],
+            "used_in": [self.card(path, b) for b in self.graph.appears_in.get(term_id, ())],
+        }
+        return self.render("term.md.j2", path, term=view,
+                           jsonld=structured.term_jsonld(self.graph, self.config, term_id))

@@ -1,0 +1,266 @@
+"""What every page family shares: link and card views, the recorded reads, one template call.
+
+Views hold finished values (Markup made by text.py, links with their hrefs and tooltips);
+templates only arrange them. Every facet a page reads goes through `ReadFacets` or
+`RendererBase.link`/`card`, so the pages an edit reaches are known, not guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import jinja2
+from markupsafe import Markup
+
+from .. import structured, urls
+from ..diagnostics import BriefsError, Diagnostic
+from ..diagrams import Diagram, flowchart
+from ..link import Facet, Graph
+from ..load import Loc
+from ..models import MONTHS
+from ..text import (
+    LinkTarget,
+    Rich,
+    anchor,
+    front_matter_problem,
+    json_for_html,
+    render_rich,
+    yaml_string,
+)
+from ..urls import Kind, SiteConfig
+from .templates import PAGE_TEMPLATES, TEMPLATES_DIR
+
+# Title and description of each section page (front matter, JSON-LD, search).
+SECTIONS = {
+    urls.HOME: ("", "Explainer briefs on the news: what happened, why it matters, who is who "
+                    "and what the words mean."),
+    urls.BRIEFS_INDEX: ("Briefs", "Every brief, newest first."),
+    urls.ACTORS_INDEX: ("Actors", "The people, countries, organizations, groups and places "
+                                  "in the briefs."),
+    urls.GLOSSARY_INDEX: ("Glossary", "The terms the briefs rely on, A to Z, each with a "
+                                      "one-sentence definition."),
+    urls.TAGS_INDEX: ("Tags", "Topics, each with the briefs about it."),
+    urls.TIMELINE: ("Timeline", "The latest dated events from every brief, and every event "
+                                "year by year."),
+    urls.GUIDE: ("How to add content", "How editors add briefs, actor profiles and glossary "
+                                       "terms: files, fields and checks."),
+}
+
+
+@dataclass(frozen=True)
+class LinkView:
+    href: str
+    text: str
+    title: str = ""
+    css: str = ""
+
+    @functools.cached_property
+    def html(self) -> Markup:
+        return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
+
+
+V = TypeVar("V")
+
+
+class _KeyedByEntity(Mapping[str, V]):
+    """A read-only view keyed like the graph's facets (every entity of the site)."""
+
+    def __init__(self, facets: Mapping[str, Facet]) -> None:
+        self.facets = facets
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.facets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.facets)
+
+    def __len__(self) -> int:
+        return len(self.facets)
+
+
+class FacetText(_KeyedByEntity[str]):
+    """Names or tooltips of every entity, read from the facets when asked for."""
+
+    def __init__(self, facets: Mapping[str, Facet], attribute: str) -> None:
+        super().__init__(facets)
+        self.attribute = attribute
+
+    def __getitem__(self, entity_id: str) -> str:
+        return str(getattr(self.facets[entity_id], self.attribute))
+
+
+class ReadFacets(_KeyedByEntity[Facet]):
+    """The graph's facets, noting each entity whose facet is read (the page dependency map)."""
+
+    def __init__(self, facets: Mapping[str, Facet], reads: set[str]) -> None:
+        super().__init__(facets)
+        self.reads = reads
+
+    def __getitem__(self, entity_id: str) -> Facet:
+        self.reads.add(entity_id)
+        return self.facets[entity_id]
+
+
+class RenderError(BriefsError):
+    """A template failed, or produced a page that cannot be published: one located problem."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+        super().__init__(diagnostic.format_text())
+
+
+class RendererBase:
+    """The graph, the template environment and the helpers every page family uses."""
+
+    def __init__(self, graph: Graph, env: jinja2.Environment, config: SiteConfig) -> None:
+        # Every facet a page reads is noted: `page_reads` maps each rendered page to the
+        # entities whose facets it shows, so an edit of one re-renders exactly its readers.
+        self._reads: set[str] = set()
+        self.page_reads: dict[str, frozenset[str]] = {}
+        self.graph = dataclasses.replace(graph, facets=ReadFacets(graph.facets, self._reads))
+        self.content = graph.content
+        self.env = env
+        self.config = config
+        self.names = FacetText(self.graph.facets, "name")
+        self.tooltips = FacetText(self.graph.facets, "tooltip")
+        self._links: dict[tuple[int, str], LinkView] = {}
+        self._cards: dict[tuple[int, str], Markup] = {}
+
+    # ------------------------------------------------------------ helpers for views
+
+    def page_of(self, entity_id: str) -> str:
+        return urls.page_path(self.graph.kind_of(entity_id), entity_id)
+
+    def link(self, from_page: str, entity_id: str) -> LinkView:
+        """A link to an entity with its name and tooltip; shared by pages at one depth."""
+        self._reads.add(entity_id)
+        key = (urls.page_url(from_page).count("/"), entity_id)
+        view = self._links.get(key)
+        if view is None:
+            kind = self.graph.kind_of(entity_id)
+            view = LinkView(urls.relative_url(from_page, self.page_of(entity_id)),
+                            self.names[entity_id], self.tooltips[entity_id],
+                            f"ref ref-{kind.value}")
+            self._links[key] = view
+        return view
+
+    def targets(self, from_page: str, rich: Rich) -> dict[str, LinkTarget]:
+        out = {}
+        for inline in rich.inlines():
+            target = getattr(inline, "target", None)
+            if target is not None and target in self.names:
+                view = self.link(from_page, target)
+                out[target] = LinkTarget(view.href, view.title, view.text, view.css)
+        return out
+
+    def rich(self, from_page: str, owner: str, loc: Loc, *, inline: bool = False) -> Markup:
+        return self.text(from_page, self.graph.rich[owner][loc], inline=inline)
+
+    def text(self, from_page: str, rich: Rich, *, inline: bool = False) -> Markup:
+        return render_rich(rich, self.targets(from_page, rich), inline=inline)
+
+    def diagram(self, from_page: str, edges: list[Any], title: str) -> dict[str, Any] | None:
+        drawn: Diagram | None = flowchart(
+            edges, self.names.__getitem__,
+            lambda actor: urls.relative_url(from_page, self.page_of(actor)), title)
+        if drawn is None:
+            return None
+        return {"source": drawn.source, "omitted": drawn.omitted, "title": title,
+                "edges": [{"from": self.link(from_page, e.source), "label": e.label,
+                           "to": self.link(from_page, e.target)} for e in drawn.edges]}
+
+    def render(self, template: str, path: str, *, jsonld: dict[str, Any] | None = None,
+               **context: Any) -> tuple[str, str]:
+        if path in SECTIONS:
+            title, description = SECTIONS[path]
+            context.setdefault("title", title or self.config.site_name)
+            context.setdefault("description", description)
+        structured_data = jsonld or structured.page_jsonld(
+            self.config, path, str(context.get("title", self.config.site_name)),
+            str(context.get("description", "")),
+            "CollectionPage" if path in SECTIONS and path != urls.HOME else "WebPage")
+        text = self.template(template, page_path=path, site=self.config, nav=self.nav(path),
+                             jsonld=yaml_string(json_for_html(structured_data)), **context)
+        return self._done(path, text)
+
+    def _done(self, path: str, text: str) -> tuple[str, str]:
+        """Close a page: what it read so far is its dependency set. A page whose front
+        matter MkDocs could not read is an error, never published as Markdown."""
+        problem = front_matter_problem(text)
+        if problem:
+            raise RenderError(Diagnostic(f"docs/{path}", 1, 1, "template",
+                                         f"generated page cannot be published: {problem}"))
+        self.page_reads[path] = frozenset(self._reads)
+        self._reads.clear()
+        return path, text
+
+    def template(self, name: str, **context: Any) -> str:
+        """Render one template; any failure is a located `template` diagnostic."""
+        rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{name}"
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{exc.name or name}"
+            raise RenderError(Diagnostic(where, exc.lineno or 1, 1, "template",
+                                         f"template failed: {exc.message}")) from exc
+        except jinja2.TemplateError as exc:
+            raise RenderError(Diagnostic(rel, 1, 1, "template",
+                                         f"template failed: {exc}")) from exc
+        except TypeError as exc:
+            raise RenderError(Diagnostic(rel, 1, 1, "template",
+                                         f"template failed: {exc}")) from exc
+
+    def nav(self, path: str) -> dict[str, str]:
+        return {name: urls.relative_url(path, target) for name, target in (
+            ("home", urls.HOME), ("briefs", urls.BRIEFS_INDEX), ("actors", urls.ACTORS_INDEX),
+            ("glossary", urls.GLOSSARY_INDEX), ("timeline", urls.TIMELINE),
+            ("tags", urls.TAGS_INDEX), ("guide", urls.GUIDE), ("feed", urls.FEED))}
+
+    # ------------------------------------------------------------ pages
+
+    def _of_kind(self, kind: Kind) -> dict[str, Facet]:
+        """The facets of every entity of a kind (listing pages; a full run has them all)."""
+        return {i: f for i, f in self.graph.facets.items() if f.kind is kind}
+
+    def card(self, from_page: str, brief_id: str) -> Markup:
+        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
+        self._reads.add(brief_id)
+        key = (urls.page_url(from_page).count("/"), brief_id)
+        html = self._cards.get(key)
+        if html is None:
+            brief = self.graph.facets[brief_id]
+            view = {
+                "link": self.link(from_page, brief_id),
+                "dek": brief.tooltip,
+                "date": date_view(brief.date),
+                "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
+                         for t in brief.tags],
+            }
+            html = Markup(self.template("_card.j2", card=view))
+            self._cards[key] = html
+        return html
+
+    def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
+        event = self.graph.facets[brief_id].events[event_index]
+        return {
+            "date": event.date.display,
+            "iso": event.date.iso,
+            "text": self.text(from_page, event.text, inline=True),
+            "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
+            "brief": self.link(from_page, brief_id),
+        }
+
+
+def sort_text(text: str) -> str:
+    return text.lstrip("\"'“‘«(").casefold()
+
+
+def date_view(value: dt.date | None) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {"iso": value.isoformat(), "display": f"{value.day} {MONTHS[value.month]} {value.year}"}
