@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from . import urls
 from .kinds import ACTOR_KINDS
@@ -121,41 +120,28 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- Atom feed
 
 
-def atom_feed(graph: Graph, config: SiteConfig) -> str:
-    """The newest briefs as Atom 1.0; timestamps come from the content, never the clock."""
+def atom_feed_view(graph: Graph, config: SiteConfig) -> dict[str, Any]:
+    """The newest briefs for the Atom feed (site_templates/pages/feed.xml.j2); timestamps
+    come from the content, never the clock."""
     briefs = graph.facets
     ids = graph.briefs_by_date[:MAX_FEED_ENTRIES]
-    feed_updated = max((_stamp(_modified(briefs[b])) for b in ids),
-                       default=_stamp(dt.date(1970, 1, 1)))
     home = config.site_url or "./"
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom">',
-           f"  <title>{escape(config.site_name)}</title>",
-           f"  <id>{escape(home)}</id>",
-           f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(home)}/>",
-           f"  <link rel=\"self\" href={quoteattr(config.site_url + urls.FEED)}/>",
-           f"  <updated>{feed_updated}</updated>"]
+    entries = []
     for brief_id in ids:
         brief = briefs[brief_id]
         url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
-        updates = "".join(f"<li><time>{day.isoformat()}</time> {escape(note)}</li>"
-                          for day, note in sorted(brief.updates, key=lambda u: u[0],
-                                                  reverse=True))
-        content = f"<p>{escape(brief.tooltip)}</p>" + (f"<h2>Updates</h2><ul>{updates}</ul>"
-                                                        if updates else "")
-        out += ["  <entry>",
-                f"    <title>{escape(brief.name)}</title>",
-                f"    <id>{escape(url)}</id>",
-                f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
-                f"    <published>{_stamp(_modified(brief, published=True))}</published>",
-                f"    <updated>{_stamp(_modified(brief))}</updated>",
-                f"    <author><name>{escape(config.site_name)}</name></author>",
-                f"    <summary>{escape(brief.tooltip)}</summary>",
-                f"    <content type=\"html\">{escape(content)}</content>"]
-        out += [f"    <category term={quoteattr(tag)}/>" for tag in brief.tags]
-        out.append("  </entry>")
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        entries.append({
+            "title": brief.name, "id": url, "url": url, "summary": brief.tooltip,
+            "published": _stamp(_modified(brief, published=True)),
+            "updated": _stamp(_modified(brief)), "tags": brief.tags,
+            "updates": [{"date": day.isoformat(), "note": note} for day, note in
+                        sorted(brief.updates, key=lambda u: u[0], reverse=True)],
+        })
+    return {"title": config.site_name, "id": home, "home": home,
+            "self": config.site_url + urls.FEED, "author": config.site_name,
+            "updated": max((_stamp(_modified(briefs[b])) for b in ids),
+                           default=_stamp(dt.date(1970, 1, 1))),
+            "entries": entries}
 
 
 def _modified(brief: Facet, *, published: bool = False) -> dt.date:

@@ -20,7 +20,8 @@ class ListingPages(RendererBase):
     """Pages that list entities, built from facets and the graph's indexes only."""
 
     def feed(self) -> tuple[str, str]:
-        return self._done(urls.FEED, structured.atom_feed(self.graph, self.config))
+        feed = structured.atom_feed_view(self.graph, self.config)
+        return self._done(urls.FEED, self.template("feed.xml.j2", env=self.xml_env, feed=feed))
 
     def home(self) -> tuple[str, str]:
         path = urls.HOME

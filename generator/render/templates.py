@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 from types import CodeType
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -47,6 +48,25 @@ def environment(root: Path) -> jinja2.Environment:
     # Front matter values reach Material's templates unescaped: HTML-escape, then quote.
     env.filters["front"] = lambda v: yaml_string(html_text(str(v)))
     return env
+
+
+def xml_environment(markdown: jinja2.Environment) -> jinja2.Environment:
+    """The same templates for XML output (the Atom feed): text escaped for XML, and the
+    `attr` filter for a double-quoted attribute value."""
+    env = jinja2.Environment(
+        loader=markdown.loader, bytecode_cache=markdown.bytecode_cache,
+        undefined=jinja2.StrictUndefined, autoescape=False, finalize=_xml_text,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+    env.filters["attr"] = lambda v: Markup(xml_escape(str(v), {'"': "&quot;"}))
+    return env
+
+
+def _xml_text(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise TypeError("a template printed None")
+    return Markup(xml_escape(str(value)))
 
 
 # Compiled templates of this process by Jinja's key (template name and file), with the

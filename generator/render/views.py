@@ -33,7 +33,7 @@ from ..text import (
     yaml_string,
 )
 from ..urls import Kind, SiteConfig
-from .templates import PAGE_TEMPLATES, TEMPLATES_DIR
+from .templates import PAGE_TEMPLATES, TEMPLATES_DIR, xml_environment
 
 # Title and description of each section page (front matter, JSON-LD, search).
 SECTIONS = {
@@ -133,6 +133,11 @@ class RendererBase:
 
     # ------------------------------------------------------------ helpers for views
 
+    @functools.cached_property
+    def xml_env(self) -> jinja2.Environment:
+        """The environment for XML pages (the Atom feed), over the same templates."""
+        return xml_environment(self.env)
+
     def page_of(self, entity_id: str) -> str:
         return urls.page_path(self.graph.kind_of(entity_id), entity_id)
 
@@ -199,11 +204,13 @@ class RendererBase:
         self._reads.clear()
         return path, text
 
-    def template(self, name: str, **context: Any) -> str:
-        """Render one template; any failure is a located `template` diagnostic."""
+    def template(self, name: str, *, env: jinja2.Environment | None = None,
+                 **context: Any) -> str:
+        """Render one template (with the Markdown environment unless another is given);
+        any failure is a located `template` diagnostic."""
         rel = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{name}"
         try:
-            return self.env.get_template(name).render(**context)
+            return (env or self.env).get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             where = f"{TEMPLATES_DIR}/{PAGE_TEMPLATES}/{exc.name or name}"
             raise RenderError(Diagnostic(where, exc.lineno or 1, 1, "template",
