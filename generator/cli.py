@@ -15,6 +15,8 @@ from pathlib import Path
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics, os_reason
 
 EXIT_OK, EXIT_CONTENT, EXIT_ENVIRONMENT = 0, 1, 2
+_VERBOSE = ("say which path generation took (unchanged, incremental or full) and, for a "
+            "full run, why")
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -43,6 +45,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     report = generate(root, site_config(root), Path(args.out) if args.out else root / DOCS_DIR)
     elapsed = time.perf_counter() - started
+    if args.verbose:
+        print(f"briefs: {report.describe()}", file=sys.stderr)
     print(f"generated {len(report.written)} changed, {len(report.removed)} removed, "
           f"{report.unchanged} unchanged file(s) in {elapsed:.2f}s", file=sys.stderr)
     return EXIT_OK
@@ -56,8 +60,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     with project_lock(root):  # generation and the site build as one: no run in between
         started = time.perf_counter()
-        generate(root, site_config(root), root / DOCS_DIR)
+        report = generate(root, site_config(root), root / DOCS_DIR)
         generated = time.perf_counter()
+        if args.verbose:
+            print(f"briefs: {report.describe()}", file=sys.stderr)
         build_site(root)
         done = time.perf_counter()
     print(f"built site/ in {done - started:.2f}s (generate {generated - started:.2f}s, "
@@ -144,10 +150,12 @@ def parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="write the Markdown pages into docs/")
     gen.add_argument("--out", help="output folder (default: docs/)")
     gen.add_argument("--format", choices=("text", "github", "json"), default="text")
+    gen.add_argument("--verbose", "-v", action="store_true", help=_VERBOSE)
     gen.set_defaults(func=cmd_generate)
 
     build = sub.add_parser("build", help="generate, then build site/ with MkDocs (strict)")
     build.add_argument("--format", choices=("text", "github", "json"), default="text")
+    build.add_argument("--verbose", "-v", action="store_true", help=_VERBOSE)
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="preview locally; rebuilds when content changes")

@@ -20,10 +20,12 @@ links the edited files alone, then compares their facets with the stored ones:
   pages, indexes, home, feed). Their owners' files are loaded; only those pages render.
 The state is brought up to date in the same run.
 
-Anything else returns None and the caller takes the full path: a problem in an edited file
-(the full check then reports every problem of the site, once), a changed name or alias
-(names and aliases reach other entities' linked text), a tag appearing or disappearing
-(pages to add or remove), a state that is missing, of another format or unreadable.
+Anything else returns a FullReason and the caller takes the full path: a problem in an
+edited file (the full check then reports every problem of the site, once), a changed name or
+alias (names and aliases reach other entities' linked text), a tag or a timeline year
+appearing or disappearing (pages to add or remove), a state that is missing, of another
+format, damaged or out of step with the build cache. Each is one Reason, raised where it is
+decided as _FullRun; any other exception is a bug and propagates.
 
 The state can arrive with the repository, so it holds data only: every blob is JSON written
 by generator/serial.py (never a pickle), and a file is used only if it is a regular file
@@ -42,10 +44,12 @@ import stat
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from . import cache, serial, urls
+from .diagnostics import BriefsError
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import (
     AnyEntity,
@@ -61,7 +65,7 @@ from .link import (
     running_text,
     split_involved,
 )
-from .render import FacetText, Renderer, RenderError, environment
+from .render import TEMPLATES_DIR, FacetText, Renderer, RenderError, environment
 from .urls import Kind, SiteConfig
 from .validate import Content, load_seed, validate_file
 from .write import WriteReport, write_files
@@ -76,6 +80,8 @@ SLICES = {
     Kind.TERM: ("appears_in",),
 }
 _KIND_FIELD = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms"}
+_LISTINGS = frozenset({urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
+                       urls.TAGS_INDEX, urls.TIMELINE, urls.GUIDE, urls.FEED})
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB, slice BLOB, digest BLOB)",
@@ -87,6 +93,59 @@ _INDEXES = ("CREATE INDEX reader_entity ON reader (entity)",
 
 # Files SQLite keeps beside a database: stale ones must never be paired with a new state.
 _SIDE_FILES = ("-journal", "-wal", "-shm")
+
+
+class Reason(StrEnum):
+    """Why a run takes the full path. The values are stable: tests, `--verbose` and logs
+    show them."""
+
+    # decided by pipeline.generate, from the build cache (generator/cache.py)
+    NO_CACHE = "no-cache"
+    CACHE_FORMAT = "cache-format"
+    # decided by edited_files, from the fingerprints
+    CONFIG_CHANGED = "config-changed"
+    CODE_CHANGED = "code-changed"
+    OUTPUTS_CHANGED = "outputs-changed"
+    INPUTS_CHANGED = "inputs-changed"
+    TEMPLATES_CHANGED = "templates-changed"
+    SEEDS_CHANGED = "seeds-changed"
+    # decided by update, from the state and the edited files
+    STATE_MISSING = "state-missing"
+    STATE_FORMAT = "state-format"
+    STATE_CORRUPT = "state-corrupt"
+    STATE_MISMATCH = "state-mismatch"
+    CONTENT_ERROR = "content-error"
+    RENDER_ERROR = "render-error"
+    NAME_CHANGED = "name-changed"
+    ALIAS_CHANGED = "alias-changed"
+    TAG_SET_CHANGED = "tag-set-changed"
+    YEAR_SET_CHANGED = "year-set-changed"
+
+
+@dataclass(frozen=True)
+class FullReason:
+    """Why this run took the full path: a stable code and one sentence for people."""
+
+    code: Reason
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class _FullRun(BriefsError):
+    """This change needs the full path, for `reason`."""
+
+    def __init__(self, code: Reason, message: str) -> None:
+        self.reason = FullReason(code, message)
+        super().__init__(str(self.reason))
+
+
+def _listed(paths: Iterable[str], most: int = 3) -> str:
+    """Paths for a sentence: the first few, then how many more."""
+    shown = sorted(paths)
+    more = f" and {len(shown) - most} more" if len(shown) > most else ""
+    return ", ".join(shown[:most]) + more
 
 
 def _path(root: Path) -> Path:
@@ -118,26 +177,44 @@ def _regular(path: Path) -> bool:
         return False
 
 
-def _open_state(root: Path) -> sqlite3.Connection | None:
+def _open_state(root: Path) -> sqlite3.Connection:
     """The stored state, if it is a regular file holding exactly the schema written by
-    save() (so no trigger or view runs when it is read or updated); else None."""
+    save() (so no trigger or view runs when it is read or updated); else _FullRun."""
     path = _path(root)
-    if cache.folder(root) is None or not _regular(path):
-        return None
-    for suffix in _SIDE_FILES:
-        side = Path(f"{path}{suffix}")
-        if os.path.lexists(side) and not _regular(side):
-            return None
-    db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
+    if cache.folder(root) is None or not os.path.lexists(path):
+        raise _FullRun(Reason.STATE_MISSING, "no incremental state")
+    sides = [Path(f"{path}{suffix}") for suffix in _SIDE_FILES]
+    if not _regular(path) or any(os.path.lexists(s) and not _regular(s) for s in sides):
+        raise _FullRun(Reason.STATE_FORMAT, "the incremental state is not a regular file")
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
+    except sqlite3.Error as exc:
+        raise _FullRun(Reason.STATE_CORRUPT, f"the incremental state cannot be opened ({exc})"
+                       ) from exc
     try:
         db.execute("PRAGMA trusted_schema=OFF")
         found = frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-        if found == _expected_schema():
-            return db
-    except sqlite3.Error:
-        pass
-    db.close()
-    return None
+    except sqlite3.Error as exc:
+        db.close()
+        raise _FullRun(Reason.STATE_CORRUPT, f"the incremental state cannot be read ({exc})"
+                       ) from exc
+    if found != _expected_schema():
+        db.close()
+        raise _FullRun(Reason.STATE_FORMAT, "the incremental state has another schema")
+    return db
+
+
+def _decode(blob: Any, expect: Any, what: str) -> Any:
+    """A stored value; one this version could not have written means the full path."""
+    try:
+        return serial.loads(blob, expect)
+    except serial.SerialError as exc:
+        raise _FullRun(Reason.STATE_CORRUPT,
+                       f"the incremental state holds a damaged {what} ({exc})") from exc
+
+
+def _corrupt(what: str) -> _FullRun:
+    return _FullRun(Reason.STATE_CORRUPT, f"the incremental state is inconsistent: {what}")
 
 
 # ---------------------------------------------------------------- the state of a full run
@@ -206,24 +283,41 @@ class StoredFacets(Mapping[str, Facet]):
     def __getitem__(self, entity_id: str) -> Facet:
         facet = self.loaded.get(entity_id)
         if facet is None:
+            if entity_id not in self.known:
+                raise KeyError(entity_id)
             row = self.db.execute("SELECT facet FROM entity WHERE id = ?",
                                   (entity_id,)).fetchone()
             if row is None:
-                raise KeyError(entity_id)
-            facet = self.loaded[entity_id] = serial.loads(row[0], Facet)
+                raise _corrupt(f"no facet for '{entity_id}'")
+            facet = self.loaded[entity_id] = self._facet(entity_id, row[0])
+        return facet
+
+    def _facet(self, entity_id: str, blob: Any) -> Facet:
+        facet: Facet = _decode(blob, Facet, f"facet of '{entity_id}'")
+        if facet.kind is not self.known.get(entity_id):
+            raise _corrupt(f"the facet of '{entity_id}' is of another kind")
         return facet
 
     def load_all(self) -> dict[str, Facet]:
         for entity_id, blob in self.db.execute("SELECT id, facet FROM entity"):
             if entity_id not in self.loaded:
-                self.loaded[entity_id] = serial.loads(blob, Facet)
+                self.loaded[entity_id] = self._facet(entity_id, blob)
+        missing = self.known.keys() - self.loaded.keys()
+        if missing:
+            raise _corrupt(f"no facet for {_listed(missing)}")
         return {i: self.loaded[i] for i in self.known}
 
     def slice(self, entity_id: str) -> dict[str, Any]:
         row = self.db.execute("SELECT slice FROM entity WHERE id = ?", (entity_id,)).fetchone()
         if row is None:
-            raise KeyError(entity_id)
-        return typing.cast(dict[str, Any], serial.loads(row[0], _SLICE))
+            raise _corrupt(f"no slice for '{entity_id}'")
+        part: dict[str, tuple[Any, ...]] = _decode(row[0], _SLICE, f"slice of '{entity_id}'")
+        allowed = SLICES[self.known[entity_id]]
+        for name, items in part.items():
+            # the names become attributes of the graph: only the slice's own, of their type
+            if name not in allowed or not all(isinstance(i, _SLICE_ITEM[name]) for i in items):
+                raise _corrupt(f"the slice of '{entity_id}' holds {name[:40]!r}")
+        return part
 
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self.known  # a full run that succeeded: every id is an entity
@@ -250,11 +344,15 @@ class _Meta:
     raw: dict[str, bytes]  # the globals, decoded only when a listing page needs them
 
     def load(self, key: str) -> Any:
-        return serial.loads(self.raw[key], _META[key])
+        return _decode(self.raw[key], _META[key], key)
 
 
 # What each stored value must be; anything else is refused (serial.SerialError).
 _SLICE = dict[str, tuple[Any, ...]]
+_SLICE_ITEM: dict[str, type] = {
+    "related": str, "edges_by_brief": Edge, "appears_in": str, "used_by_terms": str,
+    "member_of": str, "affiliated": str, "events_by_actor": SiteEvent, "edges_by_actor": Edge,
+}
 _META: dict[str, Any] = {
     "format": str, "known_ids": dict[str, str], "known_seeds": list[str],
     "aliases": dict[str, str], "tag_map": dict[str, tuple[str, ...]],
@@ -262,19 +360,22 @@ _META: dict[str, Any] = {
 }
 
 
-def _read_meta(db: sqlite3.Connection) -> _Meta | None:
+def _read_meta(db: sqlite3.Connection) -> _Meta:
     rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
     if rows.keys() != _META.keys() or any(type(v) is not bytes for v in rows.values()):
-        return None
+        raise _FullRun(Reason.STATE_FORMAT, "the incremental state has other records")
 
     def load(key: str) -> Any:
-        return serial.loads(rows[key], _META[key])
+        return _decode(rows[key], _META[key], key)
 
     if load("format") != FORMAT:
-        return None
-    return _Meta({i: Kind(k) for i, k in load("known_ids").items()},
-                 set(load("known_seeds")), load("aliases"), next(iter(load("by_date")), ""),
-                 rows)
+        raise _FullRun(Reason.STATE_FORMAT, "the incremental state is of another format")
+    kinds = {k.value: k for k in Kind}
+    known_ids = {i: kinds.get(k) for i, k in load("known_ids").items()}
+    if None in known_ids.values():
+        raise _corrupt("an id of an unknown kind")
+    return _Meta(typing.cast(dict[str, Kind], known_ids), set(load("known_seeds")),
+                 load("aliases"), next(iter(load("by_date")), ""), rows)
 
 
 def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
@@ -287,52 +388,74 @@ def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
 # ---------------------------------------------------------------- what changed
 
 
-def edited_files(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str] | None:
-    """The content files edited since the saved fingerprint, or None when anything else
-    changed (a file added or removed, a seed, a template, the code, the settings, docs/)."""
-    if any(saved.get(key) != current.get(key) for key in ("format", "config", "code",
-                                                            "outputs")):
-        return None
-    before, after = saved.get("inputs", {}), current["inputs"]
+def edited_files(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str] | FullReason:
+    """The content files edited since the saved fingerprint, or why the full path is needed
+    (a file added or removed, a seed, a template, the code, the settings, docs/ changed)."""
+    if saved.get("format") != current.get("format"):
+        return FullReason(Reason.CACHE_FORMAT, "the build cache is of another format")
+    if saved.get("config") != current.get("config"):
+        settings = ("site name", "site URL", "output folder")
+        which = [name for name, old, new in zip(settings, saved["config"], current["config"],
+                                                strict=False) if old != new]
+        return FullReason(Reason.CONFIG_CHANGED,
+                          f"the {' and '.join(which) or 'site settings'} changed")
+    if saved.get("code") != current.get("code"):
+        changed = _differ(saved["code"], current["code"])
+        return FullReason(Reason.CODE_CHANGED,
+                          f"the generator's code changed: {_listed(changed)}")
+    if saved.get("outputs") != current.get("outputs"):
+        folder = Path(current["config"][2]).name
+        changed = _differ(saved["outputs"], current["outputs"])
+        return FullReason(Reason.OUTPUTS_CHANGED,
+                          f"{folder}/ was changed outside generation: {_listed(changed)}")
+    before, after = saved["inputs"], current["inputs"]
     if before.keys() != after.keys():
-        return None
+        return FullReason(Reason.INPUTS_CHANGED, "files added or removed: "
+                          + _listed(before.keys() ^ after.keys()))
     edited = sorted(rel for rel in after if before[rel] != after[rel])
-    if not edited or any(content_file(rel) is None for rel in edited):
-        return None
+    others = [rel for rel in edited if content_file(rel) is None]
+    if others:
+        code, what = {TEMPLATES_DIR: (Reason.TEMPLATES_CHANGED, "templates"),
+                      SEEDS_DIR: (Reason.SEEDS_CHANGED, "seed articles")}.get(
+            others[0].split("/")[0], (Reason.INPUTS_CHANGED, "files that are not content"))
+        return FullReason(code, f"{what} changed: {_listed(others)}")
+    if not edited:  # same inputs and outputs, yet not fresh: a fingerprint not written here
+        return FullReason(Reason.CACHE_FORMAT, "the build cache is of another format")
     return edited
 
 
-class _FullRun(Exception):
-    """This change needs the full path."""
+def _differ(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 # ---------------------------------------------------------------- the incremental run
 
 
 def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
-           ) -> WriteReport | None:
-    """Regenerate the pages that depend on `edited` files, or None when the full path is
-    needed. The state is updated in the same transaction as nothing else: if writing the
-    pages fails, it is rolled back and still describes docs/."""
+           ) -> WriteReport | FullReason:
+    """Regenerate the pages that depend on `edited` files, or say why the full path is
+    needed; only the named conditions (_FullRun, the state's database failing, a page that
+    fails to render) lead there, any other exception propagates. The state is updated in
+    the same transaction as nothing else: if writing the pages fails, it is rolled back and
+    still describes docs/."""
     try:
-        opened = _open_state(root)
-        if opened is None:
-            return None
-        with contextlib.closing(opened) as db:
+        with contextlib.closing(_open_state(root)) as db:
             files = [content_file(rel) for rel in edited]
             report = _Run(root, config, db).run([f for f in files if f is not None], docs)
             db.commit()
             return report
-    except (_FullRun, RenderError, sqlite3.Error, serial.SerialError, KeyError,
-            ValueError, AttributeError, TypeError, IndexError):
-        return None
+    except _FullRun as exc:
+        return exc.reason
+    except sqlite3.Error as exc:  # damaged, locked or read-only: the full run writes it anew
+        return FullReason(Reason.STATE_CORRUPT, f"the incremental state failed ({exc})")
+    except RenderError as exc:
+        return FullReason(Reason.RENDER_ERROR,
+                          f"a page failed to render; the full run reports it ({exc})")
 
 
 class _Run:
     def __init__(self, root: Path, config: SiteConfig, db: sqlite3.Connection) -> None:
         meta = _read_meta(db)
-        if meta is None:
-            raise _FullRun
         self.root, self.config, self.db, self.meta = root, config, db, meta
         self.stored = StoredFacets(db, meta.known_ids)
         self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
@@ -343,10 +466,11 @@ class _Run:
     def load(self, file: ContentFile) -> AnyEntity:
         """Validate and link one content file; any problem means the full path."""
         if self.meta.known_ids.get(file.id) is not file.kind:
-            raise _FullRun
+            raise _FullRun(Reason.STATE_MISMATCH,
+                           f"the incremental state does not list {file.rel}")
         entity, problems = validate_file(self.root, file)
         if entity is None or problems:
-            raise _FullRun
+            raise _content_error(file.rel)
         getattr(self.content, _KIND_FIELD[file.kind])[file.id] = entity
         model = entity.model
         if file.kind is Kind.BRIEF:
@@ -354,7 +478,7 @@ class _Run:
         text = "\n".join(running_text(model))
         linked = link_entity(entity, self.content, matcher_for_text(self.meta.aliases, text))
         if linked.problems:
-            raise _FullRun
+            raise _content_error(file.rel)
         self.linked[file.id] = linked
         return typing.cast(AnyEntity, entity)
 
@@ -365,7 +489,7 @@ class _Run:
         seed, problems = load_seed(self.root, seed_id, f"{SEEDS_DIR}/{seed_id}.txt",
                                    meta_rel if (self.root / meta_rel).is_file() else None)
         if seed is None or problems:
-            raise _FullRun
+            raise _content_error(f"{SEEDS_DIR}/{seed_id}.txt")
         self.content.seeds[seed_id] = seed
 
     def run(self, files: list[ContentFile], docs: Path) -> WriteReport:
@@ -376,10 +500,12 @@ class _Run:
         own = {urls.page_path(e.kind, e.id) for e in edited}
         if self.meta.newest in new:  # the guide quotes the newest brief's YAML
             own.add(urls.GUIDE)
-        for entity_id, facet in changed.items():
-            before = self.stored[entity_id]
-            if facet.name != before.name or facet.aliases != before.aliases:
-                raise _FullRun  # names and aliases reach other entities' linked text
+        for entity_id, facet in changed.items():  # they reach other entities' linked text
+            before, rel = self.stored[entity_id], content_rel(facet.kind, entity_id)
+            if facet.name != before.name:
+                raise _FullRun(Reason.NAME_CHANGED, f"the name in {rel} changed")
+            if facet.aliases != before.aliases:
+                raise _FullRun(Reason.ALIAS_CHANGED, f"the aliases in {rel} changed")
         if any(_derived_inputs(f) != _derived_inputs(self.stored[i]) for i, f in changed.items()):
             graph, dirty = self._reach(changed)
         else:
@@ -433,12 +559,19 @@ class _Run:
         graph = Graph(self.content, facets=facets, aliases=self.meta.aliases)
         derive(graph, facets)
         self.derived = True
-        if graph.tags.keys() != self.meta.load("tag_map").keys() or _years(
-                graph.events) != _years(self.meta.load("events")):
-            raise _FullRun  # a tag page or a timeline year to add or remove
+        tags = self.meta.load("tag_map").keys()
+        if graph.tags.keys() != tags:  # a tag page to add or remove
+            raise _FullRun(Reason.TAG_SET_CHANGED, "tags added or removed: "
+                           + _listed(graph.tags.keys() ^ tags))
+        years = _years(self.meta.load("events"))
+        if _years(graph.events) != years:  # a timeline year page to add or remove
+            raise _FullRun(Reason.YEAR_SET_CHANGED, "timeline years added or removed: "
+                           + _listed(map(str, _years(graph.events) ^ years)))
         dirty = set(self._readers(changed))
         for entity_id, digest in self.db.execute("SELECT id, digest FROM entity"):
-            kind = self.meta.known_ids[entity_id]
+            kind = self.meta.known_ids.get(entity_id)
+            if kind is None:
+                raise _corrupt(f"a slice for the unknown id {entity_id[:40]!r}")
             part = _slice(graph, entity_id, kind)
             new_digest = _digest(part)
             if new_digest != digest:
@@ -454,7 +587,22 @@ class _Run:
         for entity_id in changed:
             for (page,) in self.db.execute("SELECT page FROM reader WHERE entity = ?",
                                            (entity_id,)):
+                if not self._is_page(page):  # only pages of the stored site are rendered
+                    raise _corrupt(f"a reader of '{entity_id}' that is no page")
                 yield page
+
+    def _is_page(self, page: object) -> bool:
+        if not isinstance(page, str):
+            return False
+        if page in _LISTINGS or self._entity_of(page) is not None:
+            return True
+        return page in self._section_pages
+
+    @functools.cached_property
+    def _section_pages(self) -> frozenset[str]:
+        """The stored site's tag and timeline-year pages."""
+        return frozenset({urls.tag_path(t) for t in self.meta.load("tag_map")}
+                         | {urls.timeline_year_path(y) for y in _years(self.meta.load("events"))})
 
     def _attach(self, graph: Graph, dirty: set[str]) -> None:
         """Load the owners of dirty entity pages and the newest brief (for the guide)."""
@@ -483,6 +631,11 @@ class _Run:
         for page, ids in reads.items():
             self.db.execute("DELETE FROM reader WHERE page = ?", (page,))
             self.db.executemany("INSERT INTO reader VALUES (?, ?)", [(e, page) for e in ids])
+
+
+def _content_error(rel: str) -> _FullRun:
+    return _FullRun(Reason.CONTENT_ERROR, f"{rel} has a problem; the full check reports "
+                    "every problem")
 
 
 def _years(events: Iterable[SiteEvent]) -> set[int]:

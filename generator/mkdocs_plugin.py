@@ -55,6 +55,7 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                       file=sys.stderr, flush=True)
                 return config
             raise PluginError(f"content errors:\n{text}") from exc
+        log.debug("briefs: %s", report.describe())
         if report.changed:
             log.info("briefs: %d file(s) written, %d removed", len(report.written),
                      len(report.removed))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from . import cache, incremental
 from .diagnostics import Diagnostic, DiagnosticsError
+from .incremental import FullReason, Reason
 from .inventory import discover, folder_problems
 from .link import Graph, all_entities, link
 from .lock import project_lock
@@ -20,6 +23,31 @@ DOCS_GITIGNORE = (
     "# Nothing here is hand-written: the folder is replaced wholesale on every build.\n"
     "*\n!.gitignore\n"
 )
+
+
+RunPath = Literal["unchanged", "incremental", "full"]
+
+
+@dataclass
+class GenerateReport(WriteReport):
+    """What a generation wrote, the path it took and, for a full run, why."""
+
+    path: RunPath = "full"
+    reason: FullReason | None = None
+
+    @classmethod
+    def of(cls, report: WriteReport, path: RunPath, reason: FullReason | None = None
+           ) -> GenerateReport:
+        return cls(report.written, report.removed, report.unchanged, path, reason)
+
+    def describe(self) -> str:
+        """One line: the path and, for a full run, its reason."""
+        if self.path == "unchanged":
+            return "unchanged: nothing changed since the last run"
+        done = f"{len(self.written)} written, {len(self.removed)} removed"
+        if self.reason is None:
+            return f"{self.path} run: {done}"
+        return f"{self.path} run ({self.reason}): {done}"
 
 
 @dataclass
@@ -66,20 +94,21 @@ def _assets(root: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> WriteReport:
+def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> GenerateReport:
     """Generate the Markdown site into `docs_dir`; a failure leaves it as it was.
 
     When no input, template, setting or output file changed since the last successful run
-    (the build cache), nothing is parsed or written. When only content files were edited,
-    only they are loaded and only the pages that depend on them are rendered
-    (generator/incremental.py). Otherwise everything is, and only changed files written.
-    Runs of the same project take turns (generator/lock.py).
+    (the build cache), nothing is parsed or written ("unchanged"). When only content files
+    were edited, only they are loaded and only the pages that depend on them are rendered
+    ("incremental", generator/incremental.py). Otherwise everything is, and only changed
+    files written ("full", with the reason). Runs of the same project take turns
+    (generator/lock.py).
     """
     with project_lock(root):
         return _generate(root, config, docs_dir)
 
 
-def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> WriteReport:
+def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> GenerateReport:
     docs = docs_dir or root / DOCS_DIR
     missing = folder_problems(root)  # before the cache: a linked or missing folder is an error
     if missing:
@@ -88,17 +117,31 @@ def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> WriteRep
     before = cache.fingerprint(root, config, docs)
     saved = cache.load(root)
     if cache.is_fresh(saved, before):
-        return WriteReport(unchanged=len(before["outputs"]))
+        return GenerateReport(unchanged=len(before["outputs"]), path="unchanged")
     # The cache and the state stay as they were until this run succeeds: a run that stops
     # on an error or a crash leaves docs/ as it was, so they still describe it.
-    edited = incremental.edited_files(saved, before) if saved else None
-    if edited:
-        report = incremental.update(root, config, docs, edited)
-        if report is not None:
-            cache.save(root, cache.restamp(before, docs, report.written))
-            return report
+    if saved is None:
+        reason = _no_cache(root)
+    else:
+        edited = incremental.edited_files(saved, before)
+        if isinstance(edited, FullReason):
+            reason = edited
+        else:
+            outcome = incremental.update(root, config, docs, edited)
+            if not isinstance(outcome, FullReason):
+                cache.save(root, cache.restamp(before, docs, outcome.written))
+                return GenerateReport.of(outcome, "incremental")
+            reason = outcome
     generated = generate_files(root, config)
     report = write_tree(docs, generated.files)
     incremental.save(root, generated.graph, generated.reads)
     cache.save(root, cache.fingerprint(root, config, docs))
-    return report
+    return GenerateReport.of(report, "full", reason)
+
+
+def _no_cache(root: Path) -> FullReason:
+    """Why cache.load found no fingerprint: none yet, or one it refused."""
+    base = cache.folder(root)
+    if base is None or not os.path.lexists(base / cache.CACHE_FILE):
+        return FullReason(Reason.NO_CACHE, "no build cache")
+    return FullReason(Reason.CACHE_FORMAT, "the build cache is unreadable or of another format")

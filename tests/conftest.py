@@ -17,6 +17,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite golden files from the current output (review the diff)")
 
 
+@pytest.fixture(autouse=True)
+def _real_builds_are_marked_slow(request: pytest.FixtureRequest,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real MkDocs build takes seconds: `-m "not slow and not browser"` must run none.
+    A test that replaces MkDocs' build with its own fake replaces this refusal too."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("browser"):
+        return
+    import mkdocs.commands.build
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"{request.node.nodeid} runs a real MkDocs build: mark it "
+                    "@pytest.mark.slow")
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", refuse)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

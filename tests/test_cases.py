@@ -10,9 +10,12 @@ pure-Python YAML parser. An empty `expected.txt` means the case is valid (exit s
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import os
+import posixpath
+import re
 import shutil
 import stat
 import traceback
@@ -20,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
+from generator import load, urls
 from generator.cli import main
 from generator.pipeline import generate
 from generator.site import site_config
@@ -226,18 +229,72 @@ def test_not_a_project_is_exit_2(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- reference cycles
 
 
+_LINK = re.compile(r'href="([^"]*)"|click n[0-9]+ href "([^"]*)"|\]\(([^)\s]*)\)')
+CYCLE = {  # each page of a cycle, and the page of the other side
+    "actors/arland.md": "actors/borvia.md", "actors/borvia.md": "actors/arland.md",
+    "glossary/detente.md": "glossary/thaw.md", "glossary/thaw.md": "glossary/detente.md",
+}
+
+
+def _link_target(page: str, href: str, texts: dict[str, str]) -> str | None:
+    """The generated file a relative link from `page` lands on (an anchor on its page),
+    or None when nothing generated is there."""
+    href = html.unescape(href)
+    path, _, anchor = href.partition("#")
+    if not path:
+        heading = re.compile(rf"^#+ {re.escape(anchor)}$|id=\"{re.escape(anchor)}\"",
+                             re.MULTILINE | re.IGNORECASE)
+        return page if heading.search(texts[page]) else None
+    base = urls.page_url(page)
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base) if "/" in base
+                                               and not base.endswith("/") else base, path))
+    if joined.startswith(".."):
+        return None
+    stem = "" if joined == "." else joined
+    for candidate in (f"{stem}.md", f"{stem}/index.md" if stem else "index.md", stem):
+        if candidate in texts:
+            return candidate
+    return None
+
+
 def test_reference_cycles_render_once(tmp_path: Path) -> None:
-    """Cycles (a member of b member of a, terms related both ways) render, each page once."""
+    """Cycles (a member of b member of a, affiliated both ways; terms related both ways)
+    render into a folder: each page once, each list naming the other side once, no page
+    holding another, and every link landing on a page that was generated."""
     root = build_case(CASES / "refs" / "reference-cycle", tmp_path / "project")
     shutil.copytree(REPO / "site_templates", root / "site_templates")
-    report = generate(root, site_config(root), root / "docs")
-    assert "actors/arland.md" in report.written
-    arland = (root / "docs/actors/arland.md").read_text(encoding="utf-8")
-    borvia = (root / "docs/actors/borvia.md").read_text(encoding="utf-8")
-    detente = (root / "docs/glossary/detente.md").read_text(encoding="utf-8")
-    # each side links to the other, once per list, and never embeds the other's page
-    assert arland.count('href="../../actors/borvia/"') >= 1
-    assert borvia.count('href="../../actors/arland/"') >= 1
-    assert arland.count("entity-summary") == 1
-    assert detente.count('href="../../glossary/thaw/"') == 2  # the explanation's [[thaw]] and Related
-    assert (root / "docs/actors/arland.md").stat().st_size < 20_000
+    out = tmp_path / "out"
+    report = generate(root, site_config(root), out)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted(report.written) == files  # a fresh folder: every file written, once
+    texts = {rel: (out / rel).read_text(encoding="utf-8", errors="replace") for rel in files}
+
+    for page, other in CYCLE.items():
+        text = texts[page]
+        assert text.startswith("---\n") and text.count("\n---\n") == 1, page  # one page
+        assert len(text) < 20_000, page
+        other_url = urls.relative_url(page, other)
+        lists = re.findall(r'<ul class="entity&#45;links">(.*?)</ul>', text, re.DOTALL)
+        assert lists, page
+        for listed in lists:  # Members, Member of, Affiliated, Related: the other side once
+            assert listed.count(f'href="{other_url}"') == 1, (page, listed)
+    assert texts["actors/arland.md"].count("entity-summary") == 1
+    assert texts["glossary/detente.md"].count('href="../../glossary/thaw/"') == 2  # text, Related
+    # each index lists each side once (the actors' diagram links them again, as a diagram)
+    actors = "".join(re.findall(r'<ul class="entity-index">(.*?)</ul>', texts["actors/index.md"],
+                                re.DOTALL))
+    terms = texts["glossary/index.md"]
+    for listing, entry, entities in ((actors, '<li><a href="../actors/{}/"', ("arland", "borvia")),
+                                     (terms, '<dt><a href="../glossary/{}/"', ("detente", "thaw"))):
+        for entity in entities:
+            assert listing.count(entry.format(entity)) == 1, entity
+
+    broken = []
+    for page in (p for p in files if p.endswith(".md")):
+        for match in _LINK.finditer(texts[page]):
+            href = next(g for g in match.groups() if g is not None)
+            if re.match(r"[a-z][a-z0-9+.-]*(:|&#58;)", href):  # another site
+                continue
+            if _link_target(page, href, texts) is None:
+                broken.append(f"{page}: {href}")
+    assert broken == []

@@ -1,5 +1,9 @@
 """Failures leave published output as it was: disk errors, MkDocs crashes, content errors,
-a run killed between the two renames of the folder swap, and the CLI's exit statuses."""
+a run killed between the two renames of the folder swap, and the CLI's exit statuses.
+
+Most tests start from a project whose docs/ was generated and whose site/ stands in for a
+published one (no test here needs MkDocs to have built it: MkDocs is replaced where it
+would run). The tests that run a real MkDocs build are marked slow."""
 
 from __future__ import annotations
 
@@ -57,22 +61,41 @@ def leftovers(root: Path) -> list[str]:
     return sorted(found)
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small base project with docs/ and site/ built (copied for each test)."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "p", content=False)
+def base_project(dest: Path) -> Path:
+    """The small base project of tests/cases, with templates and config."""
+    root = copy_project(dest, content=False)
     shutil.rmtree(root / "briefs")
     shutil.rmtree(root / "seeds")
     shutil.copytree(CASES_BASE / "briefs", root / "briefs")
     shutil.copytree(CASES_BASE / "seeds", root / "seeds")
-    status, _, err = run(["--root", str(root), "build"])
+    return root
+
+
+@pytest.fixture(scope="module")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base project with docs/ generated and a stand-in for a published site/."""
+    root = base_project(tmp_path_factory.mktemp("generated") / "p")
+    status, _, err = run(["--root", str(root), "generate"])
     assert status == 0, err
+    (root / "site/briefs").mkdir(parents=True)
+    (root / "site/index.html").write_text("<p>published</p>\n", encoding="utf-8")
+    (root / "site/briefs/index.html").write_text("<p>briefs</p>\n", encoding="utf-8")
     return root
 
 
 @pytest.fixture
-def built(built_once: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built_once, tmp_path / "p", symlinks=True))
+def built(generated_once: Path, tmp_path: Path) -> Path:
+    """A copy of generated_once for one test (the name says what it stands for)."""
+    return Path(shutil.copytree(generated_once, tmp_path / "p", symlinks=True))
+
+
+@pytest.fixture
+def really_built(tmp_path: Path) -> Path:
+    """The base project with docs/ and site/ built by MkDocs."""
+    root = base_project(tmp_path / "p")
+    status, _, err = run(["--root", str(root), "build"])
+    assert status == 0, err
+    return root
 
 
 def change_content(root: Path) -> None:
@@ -273,7 +296,9 @@ def test_killed_run_is_repaired_by_a_changing_run(built: Path) -> None:
     assert leftovers(built) == []
 
 
-def test_killed_site_build_is_repaired(built: Path) -> None:
+@pytest.mark.slow
+def test_killed_site_build_is_repaired(really_built: Path) -> None:
+    built = really_built
     before = tree(built / "site")
     (built / "site").rename(built / ".site.old-99999")
     (built / ".site.new-99999").mkdir()

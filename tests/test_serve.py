@@ -1,14 +1,17 @@
 """`briefs serve` as an editor uses it: a live preview that follows edits and survives mistakes.
 
-One server (a subprocess on a copy of the project) for the whole module; the tests run in
-file order: serve, pick up an edit, report a content error while serving the last good
-pages, recover, stop cleanly on Ctrl-C.
+One server (a subprocess on a copy of the project) is shared by the tests that edit; each
+writes the whole brief it needs (a title of its own, a good or a broken date) and reads
+only the output printed after its edit, so they pass in any order. Stopping on Ctrl-C
+gets a server of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +33,8 @@ pytestmark = pytest.mark.slow
 
 BRIEF = "briefs/xi-lavrov-beijing-talks.yaml"
 PAGE = "briefs/xi-lavrov-beijing-talks/"
+UNEDITED = ("actors/sergei-lavrov/", "<title>Sergei V. Lavrov")  # a page no test changes
+GOOD_DATE, BAD_DATE = "2024-04-09", "2024-13-45"
 STARTUP_S = 45.0  # a cold start builds the whole site first
 CHANGE_S = 30.0
 
@@ -51,12 +56,18 @@ class Server:
     root: Path
     url: str
     process: subprocess.Popen[str]
+    original: str  # the brief as copied
     lines: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def output(self) -> str:
+    def output(self, since: int = 0) -> str:
+        """What the server printed, from line `since` on (see mark())."""
         with self.lock:
-            return "".join(self.lines)
+            return "".join(self.lines[since:])
+
+    def mark(self) -> int:
+        with self.lock:
+            return len(self.lines)
 
     def get(self, path: str, timeout: float = 5.0) -> tuple[int, str]:
         try:
@@ -67,12 +78,17 @@ class Server:
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             return 0, str(exc)
 
-    def edit(self, change: Callable[[str], str]) -> None:
+    def write_brief(self, title: str, date: str = GOOD_DATE) -> str:
+        """The brief as copied, with this title and date; returns the title it had."""
         path = self.root / BRIEF
         text = path.read_text(encoding="utf-8")
-        changed = change(text)
-        assert changed != text
-        path.write_text(changed, encoding="utf-8")
+        match = re.search(r"^title: (.*)$", text, re.MULTILINE)
+        assert match
+        new = re.sub(r"^title: .*$", f"title: {title}", self.original, count=1,
+                     flags=re.MULTILINE).replace(f"\ndate: {GOOD_DATE}\n", f"\ndate: {date}\n")
+        assert new != text, "each test writes a brief of its own"
+        path.write_text(new, encoding="utf-8")
+        return match[1]
 
 
 def _pump(server: Server) -> None:
@@ -94,9 +110,9 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str, server: S
     pytest.fail(f"timed out after {seconds:.0f}s waiting for {what}; output:\n{server.output()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = copy_project(tmp_path_factory.mktemp("serve") / "project")
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[Server]:
+    """`briefs serve` on the project at `root`, once its home page answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "SITE_URL": url, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
@@ -104,9 +120,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         [*briefs_command(), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
-    served = Server(root, url, process)
+    served = Server(root, url, process, (root / BRIEF).read_text(encoding="utf-8"))
     threading.Thread(target=_pump, args=(served,), daemon=True).start()
     try:
+        wait_for(lambda: served.get("")[0] == 200, STARTUP_S, "the home page", served)
         yield served
     finally:
         if process.poll() is None:
@@ -117,11 +134,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         shutil.rmtree(root / "site", ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serving(copy_project(tmp_path_factory.mktemp("serve") / "project")) as served:
+        yield served
+
+
 def test_serves_the_site(server: Server) -> None:
-    wait_for(lambda: server.get("")[0] == 200, STARTUP_S, "the home page", server)
-    status, html = server.get(PAGE)
+    status, html = server.get(UNEDITED[0])
     assert status == 200
-    assert "<title>Xi Jinping meets Sergei Lavrov in Beijing" in html
+    assert UNEDITED[1] in html
+    assert server.get(PAGE)[0] == 200
 
 
 def _search_entries(server: Server) -> list[dict[str, str]]:
@@ -131,49 +154,61 @@ def _search_entries(server: Server) -> list[dict[str, str]]:
     return entries
 
 
+def _shows(server: Server, title: str) -> None:
+    wait_for(lambda: f"<title>{title}" in server.get(PAGE, timeout=2)[1], CHANGE_S,
+             f"the title {title!r} on the page", server)
+
+
 def test_picks_up_an_edit(server: Server) -> None:
     before = _search_entries(server)
-    server.edit(lambda text: text.replace("title: Xi Jinping meets", "title: Edited Xi meets"))
-    wait_for(lambda: "<title>Edited Xi meets" in server.get(PAGE)[1], CHANGE_S,
-             "the edited title on the page", server)
+    old = server.write_brief("Edited Xi meets Lavrov")
+    _shows(server, "Edited Xi meets Lavrov")
     # Dirty reload rebuilds the pages that show the title too (the generator rewrote them).
-    wait_for(lambda: "Edited Xi meets" in server.get("briefs/")[1], CHANGE_S,
+    wait_for(lambda: "Edited Xi meets Lavrov" in server.get("briefs/")[1], CHANGE_S,
              "the edited title in the briefs index", server)
     # ... and the search index still has every page, each once, with the new title.
     after = _search_entries(server)
     assert sorted(e["location"] for e in after) == sorted(e["location"] for e in before)
     titles = [e["title"] for e in after if e["location"] == PAGE]
-    assert titles and all("Xi Jinping meets" not in t for t in titles), titles
-    assert any("Edited Xi meets" in t for t in titles), titles
+    assert titles and all(old not in t for t in titles), titles
+    assert any("Edited Xi meets Lavrov" in t for t in titles), titles
 
 
-DIAGNOSTIC = f"{BRIEF}:3:7: error[bad-date]: date: '2024-13-45' is not a real calendar date"
+DIAGNOSTIC = f"{BRIEF}:3:7: error[bad-date]: date: '{BAD_DATE}' is not a real calendar date"
+REBUILT = ("error[bad-date]", "error happened during the rebuild", "Aborted")
+
+
+def _break(server: Server, title: str) -> str:
+    """Write the brief with an impossible date; the output of the rebuild that follows."""
+    since = server.mark()
+    server.write_brief(title, BAD_DATE)
+    wait_for(lambda: any(m in server.output(since) for m in REBUILT), CHANGE_S,
+             "a rebuild after the broken edit", server)
+    return server.output(since)
 
 
 def test_a_content_error_is_reported_and_the_last_good_page_stays(server: Server) -> None:
-    server.edit(lambda text: text.replace("\ndate: 2024-04-09\n", "\ndate: 2024-13-45\n"))
-    rebuilt = ("error[bad-date]", "error happened during the rebuild", "Aborted")
-    wait_for(lambda: any(marker in server.output() for marker in rebuilt), CHANGE_S,
-             "a rebuild after the broken edit", server)
-    assert DIAGNOSTIC in server.output()
+    server.write_brief("Good Xi meets Lavrov")
+    _shows(server, "Good Xi meets Lavrov")
+    assert DIAGNOSTIC in _break(server, "Broken Xi meets Lavrov")
     status, html = server.get(PAGE)
     assert status == 200, html
-    assert "<title>Edited Xi meets" in html  # the last good version
+    assert "<title>Good Xi meets Lavrov" in html  # the last good version
 
 
 def test_recovers_once_the_error_is_fixed(server: Server) -> None:
-    server.edit(lambda text: text.replace("\ndate: 2024-13-45\n", "\ndate: 2024-04-09\n")
-                .replace("title: Edited Xi meets", "title: Fixed Xi meets"))
-    wait_for(lambda: "<title>Fixed Xi meets" in server.get(PAGE, timeout=2)[1], CHANGE_S,
-             "the page after fixing the error", server)
+    _break(server, "Still broken Xi meets Lavrov")
+    server.write_brief("Fixed Xi meets Lavrov")
+    _shows(server, "Fixed Xi meets Lavrov")
 
 
-def test_stops_cleanly_on_ctrl_c(server: Server) -> None:
-    server.process.send_signal(signal.SIGINT)
-    try:
-        code = server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"briefs serve ignored Ctrl-C; output:\n{server.output()}")
-    assert code in (0, 130), server.output()
-    assert "Traceback" not in server.output()
-    assert server.get("", timeout=1)[0] == 0  # nothing listens any more
+def test_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    with serving(copy_project(tmp_path / "project")) as server:
+        server.process.send_signal(signal.SIGINT)
+        try:
+            code = server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"briefs serve ignored Ctrl-C; output:\n{server.output()}")
+        assert code in (0, 130), server.output()
+        assert "Traceback" not in server.output()
+        assert server.get("", timeout=1)[0] == 0  # nothing listens any more

@@ -81,9 +81,9 @@ def paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     taken: list[str] = []
     real = incremental.update
 
-    def spy(*args: Any, **kwargs: Any) -> WriteReport | None:
+    def spy(*args: Any, **kwargs: Any) -> WriteReport | incremental.FullReason:
         report = real(*args, **kwargs)
-        taken.append("full" if report is None else "incremental")
+        taken.append("full" if isinstance(report, incremental.FullReason) else "incremental")
         return report
 
     monkeypatch.setattr(incremental, "update", spy)
