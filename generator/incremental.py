@@ -99,17 +99,17 @@ class Reason(StrEnum):
     """Why a run takes the full path. The values are stable: tests, `--verbose` and logs
     show them."""
 
-    # decided by pipeline.generate, from the build cache (generator/cache.py)
+    # the build cache (generator/cache.py): pipeline._no_cache, edited_files
     NO_CACHE = "no-cache"
     CACHE_FORMAT = "cache-format"
-    # decided by edited_files, from the fingerprints
+    # edited_files, comparing the saved fingerprint with the current one
     CONFIG_CHANGED = "config-changed"
     CODE_CHANGED = "code-changed"
     OUTPUTS_CHANGED = "outputs-changed"
     INPUTS_CHANGED = "inputs-changed"
     TEMPLATES_CHANGED = "templates-changed"
     SEEDS_CHANGED = "seeds-changed"
-    # decided by update, from the state and the edited files
+    # update, from the state (_open_state, _read_meta, StoredFacets) and the edited files
     STATE_MISSING = "state-missing"
     STATE_FORMAT = "state-format"
     STATE_CORRUPT = "state-corrupt"
