@@ -9,7 +9,6 @@ and the CLI's choices read this table; a field path is written with the YAML key
 
 from __future__ import annotations
 
-import contextlib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import Loc
-from .models import Actor, ActorKind, Brief, SeedMeta, Term
+from .models import Actor, ActorKind, Brief, SeedMeta, Term, model_in
 from .text import Rich
 from .urls import SECTION, Kind
 
@@ -159,16 +158,8 @@ def reference_keys() -> Iterator[tuple[type[BaseModel], str, tuple[Kind, ...]]]:
             *steps, last = [step for step in field.path if step != EACH]
             for step in steps:
                 assert isinstance(step, str)
-                owner = _model_in(owner.model_fields[_attribute(owner, step)].annotation)
+                found = model_in(owner.model_fields[_attribute(owner, step)].annotation)
+                assert found is not None, f"{spec.kind}: {field.path} names no model"
+                owner = found
             for key in (last,) if isinstance(last, str) else last:
                 yield owner, key, field.accepts
-
-
-def _model_in(annotation: Any) -> type[BaseModel]:
-    """The model a field holds (itself, or the items of a list, or the optional value)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        with contextlib.suppress(LookupError):
-            return _model_in(arg)
-    raise LookupError(f"no model in {annotation!r}")

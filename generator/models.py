@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -22,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .chars import bad_character, shown
+from .chars import bad_character
 from .text import BulletList, Inline, Paragraph, Rich, count_sentences, parse_rich
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, id_problem, link_scheme_problem
 
@@ -88,7 +89,7 @@ def _date(value: Any) -> dt.date:
     match = _DATE_RE.fullmatch(value)
     if not match:
         raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY-MM-DD",
-                                  {"value": shown(value)})
+                                  {"value": value})
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
@@ -132,7 +133,7 @@ def _partial_date(value: Any) -> PartialDate:
     match = _PARTIAL_RE.fullmatch(value)
     if not match:
         raise PydanticCustomError("bad-date", "'{value}' is not a date written YYYY, YYYY-MM "
-                                  "or YYYY-MM-DD", {"value": shown(value)})
+                                  "or YYYY-MM-DD", {"value": value})
     year, month, day = int(match[1]), int(match[2] or 0), int(match[3] or 0)
     try:
         if match[2]:
@@ -146,7 +147,7 @@ def _partial_date(value: Any) -> PartialDate:
 def _ref(value: str) -> str:
     if len(value) > MAX_ID_LENGTH or not ID_RE.match(value):
         raise PydanticCustomError("bad-ref", "'{value}' is not an id (lowercase words joined "
-                                  "by hyphens)", {"value": shown(value)})
+                                  "by hyphens)", {"value": value})
     return value
 
 
@@ -172,7 +173,7 @@ def _unique(values: list[str]) -> list[str]:
 def _http_url(value: str) -> str:
     problem = link_scheme_problem(value, ("http", "https"))
     if problem:
-        raise PydanticCustomError("bad-url", "'{value}': " + problem, {"value": shown(value)})
+        raise PydanticCustomError("bad-url", "'{value}': " + problem, {"value": value})
     return value
 
 
@@ -336,3 +337,14 @@ class SeedMeta(_Model):
     url: HttpUrl | None = Field(None, description="Web address of the article.")
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
         None, description="BCP 47 language tag, e.g. en.")
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds: itself, the items of a list, or an optional value."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None

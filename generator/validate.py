@@ -15,7 +15,7 @@ from .diagnostics import CODES, Diagnostic, closest, did_you_mean
 from .inventory import ContentFile, Inventory
 from .kinds import KINDS
 from .load import Document, LoadError, Loc, load_document, read_text
-from .models import Actor, Brief, SeedMeta, Term
+from .models import Actor, Brief, SeedMeta, Term, model_in
 from .text import shown
 from .urls import Kind
 
@@ -253,17 +253,7 @@ def _field_names(model_cls: type[BaseModel], loc: Loc) -> list[str]:
             continue
         field_info = next((f for n, f in current.model_fields.items()
                            if (f.alias or n) == part), None)
-        current = _model_in(field_info.annotation) if field_info else None
+        current = model_in(field_info.annotation) if field_info else None
     if current is None:
         return []
     return [f.alias or n for n, f in current.model_fields.items()]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
