@@ -79,7 +79,6 @@ SLICES = {
                  "edges_by_actor"),
     Kind.TERM: ("appears_in",),
 }
-_KIND_FIELD = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms"}
 _LISTINGS = frozenset({urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
                        urls.TAGS_INDEX, urls.TIMELINE, urls.GUIDE, urls.FEED})
 _SCHEMA = (
@@ -471,7 +470,7 @@ class _Run:
         entity, problems = validate_file(self.root, file)
         if entity is None or problems:
             raise _content_error(file.rel)
-        getattr(self.content, _KIND_FIELD[file.kind])[file.id] = entity
+        self.content.of_kind(file.kind)[file.id] = entity
         model = entity.model
         if file.kind is Kind.BRIEF:
             self._load_seed(model.source.seed)
@@ -544,12 +543,7 @@ class _Run:
         return graph, dirty
 
     def _entity_of(self, page: str) -> tuple[Kind, str] | None:
-        section, _, name = page.partition("/")
-        entity_id = name.removesuffix(".md")
-        kind = self.meta.known_ids.get(entity_id)
-        if kind is not None and section == urls.SECTION[kind] and name.endswith(".md"):
-            return kind, entity_id
-        return None
+        return urls.page_owner(page, self.meta.known_ids)
 
     def _reach(self, changed: dict[str, Facet]) -> tuple[Graph, set[str]]:
         """The graph re-derived with the new facets, and the pages the change reaches."""

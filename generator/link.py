@@ -243,16 +243,17 @@ def _check_ref(doc: Document, loc: Loc, target: str, content: Content,
                kinds: tuple[Kind, ...], *, snippet: str = "", occurrence: int = 0
                ) -> list[Diagnostic]:
     kind = content.known_ids.get(target)
+    if kind in kinds:
+        return []
+    # only a problem needs a position (a released document parses its text again for it)
     pos = doc.find_in(loc, snippet, occurrence) if snippet else doc.at(loc)
     if kind is None:
         hint = did_you_mean(target, content.known_ids)
         return [Diagnostic(doc.path, pos.line, pos.column, "bad-ref",
                            f"no brief, actor or term has the id '{target}'", hint)]
-    if kind not in kinds:
-        wanted = " or ".join(_article(k.value) for k in kinds)
-        return [Diagnostic(doc.path, pos.line, pos.column, "wrong-kind",
-                           f"'{target}' is {_article(kind.value)}; this field takes {wanted}")]
-    return []
+    wanted = " or ".join(_article(k.value) for k in kinds)
+    return [Diagnostic(doc.path, pos.line, pos.column, "wrong-kind",
+                       f"'{target}' is {_article(kind.value)}; this field takes {wanted}")]
 
 
 def _article(word: str) -> str:

@@ -59,20 +59,23 @@ class Document:
     keys: dict[Loc, Position] = field(default_factory=dict)
     spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
+    released: bool = False
+
     def at(self, loc: Loc) -> Position:
         """Where the value at `loc` starts; the nearest written ancestor when it is absent."""
+        values = self._positions().values
         while loc:
-            if loc in self.values:
-                return self.values[loc]
+            if loc in values:
+                return values[loc]
             loc = loc[:-1]
         return Position(1, 1)
 
     def key_at(self, loc: Loc) -> Position:
-        return self.keys.get(loc) or self.at(loc)
+        return self._positions().keys.get(loc) or self.at(loc)
 
     def find_in(self, loc: Loc, snippet: str, occurrence: int = 0) -> Position:
         """Where `snippet` is written inside the scalar at `loc` (for errors inside rich text)."""
-        span = self.spans.get(loc)
+        span = self._positions().spans.get(loc)
         if span is None or not snippet:
             return self.at(loc)
         start, end = span
@@ -89,12 +92,22 @@ class Document:
         return Diagnostic(self.path, pos.line, pos.column, code, message, hint)
 
     def release(self) -> None:
-        """Drop the raw data and positions once every check has passed (they are the
-        larger part of a document's memory); the text stays."""
+        """Drop the raw data and positions (the larger part of a document's memory) once
+        the model is validated; the text stays, and a later problem that needs a position
+        parses it again (`_positions`), so a valid site never holds them all at once."""
         self.data = {}
         self.values = {}
         self.keys = {}
         self.spans = {}
+        self.released = True
+
+    def _positions(self) -> Document:
+        """This document's positions, parsed again from its text if they were released."""
+        if self.released:
+            again = parse_document(self.text, self.path)
+            self.values, self.keys, self.spans = again.values, again.keys, again.spans
+            self.released = False
+        return self
 
 
 class LoadError(BriefsError):

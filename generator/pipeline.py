@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -13,9 +14,9 @@ from .incremental import FullReason, Reason
 from .inventory import discover, folder_problems
 from .link import Graph, all_entities, link
 from .lock import project_lock
-from .render import ASSETS_DIR, TEMPLATES_DIR, RenderError, render_pages
+from .render import ASSETS_DIR, TEMPLATES_DIR, Renderer, RenderError, environment
 from .urls import SiteConfig
-from .write import WriteReport, recover, write_tree
+from .write import WriteReport, recover, write_stream
 
 DOCS_DIR = "docs"
 DOCS_GITIGNORE = (
@@ -67,31 +68,45 @@ def check(root: Path) -> tuple[Graph, list[Diagnostic]]:
     return graph, sorted(set(problems + link_problems))
 
 
-def generate_files(root: Path, config: SiteConfig) -> Generated:
-    """The whole docs folder in memory, or DiagnosticsError with every problem."""
+def checked(root: Path) -> Graph:
+    """The project's resolved graph, or DiagnosticsError with every problem."""
     graph, problems = check(root)
     if problems:
         raise DiagnosticsError(problems)
     for entity in all_entities(graph.content):
         entity.doc.release()  # positions serve diagnostics only, and there are none
+    return graph
+
+
+def docs_files(graph: Graph, root: Path, config: SiteConfig,
+               reads: dict[str, frozenset[str]]) -> Iterator[tuple[str, bytes]]:
+    """Every file of the docs folder, one at a time, in a stable order: each page is
+    rendered, encoded and handed on before the next, and an entity's model and linked text
+    are dropped once its own page is out (no later page reads them). What each page read
+    is added to `reads` as the stream ends."""
+    renderer = Renderer(graph, environment(root), config)
     try:
-        pages, reads = render_pages(graph, root, config)
+        for path in renderer.paths():
+            _, text = renderer.page(path)
+            yield path, text.encode("utf-8")
+            renderer.release(path)
     except RenderError as exc:
         raise DiagnosticsError([exc.diagnostic]) from exc
-    files = {}
-    for path in sorted(pages):  # encoded one by one: the text and its bytes never all at once
-        files[path] = pages.pop(path).encode("utf-8")
-    files.update(_assets(root))
-    files[".gitignore"] = DOCS_GITIGNORE.encode("utf-8")
-    return Generated(graph, files, reads)
-
-
-def _assets(root: Path) -> dict[str, bytes]:
+    reads.update(renderer.page_reads)
     folder = root / TEMPLATES_DIR / ASSETS_DIR
-    if not folder.is_dir():
-        return {}
-    return {f"{ASSETS_DIR}/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    if folder.is_dir():
+        for asset in sorted(folder.rglob("*")):
+            if asset.is_file():
+                yield f"{ASSETS_DIR}/{asset.relative_to(folder).as_posix()}", asset.read_bytes()
+    yield ".gitignore", DOCS_GITIGNORE.encode("utf-8")
+
+
+def generate_files(root: Path, config: SiteConfig) -> Generated:
+    """The whole docs folder in memory (tests and tools), or DiagnosticsError."""
+    graph = checked(root)
+    reads: dict[str, frozenset[str]] = {}
+    files = dict(docs_files(graph, root, config, reads))
+    return Generated(graph, files, reads)
 
 
 def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> GenerateReport:
@@ -132,9 +147,10 @@ def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> Generate
                 cache.save(root, cache.restamp(before, docs, outcome.written))
                 return GenerateReport.of(outcome, "incremental")
             reason = outcome
-    generated = generate_files(root, config)
-    report = write_tree(docs, generated.files)
-    incremental.save(root, generated.graph, generated.reads)
+    graph = checked(root)
+    reads: dict[str, frozenset[str]] = {}
+    report = write_stream(docs, docs_files(graph, root, config, reads))
+    incremental.save(root, graph, reads)
     cache.save(root, cache.fingerprint(root, config, docs))
     return GenerateReport.of(report, "full", reason)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,6 +84,15 @@ def fold_id(name: str) -> str:
 
 def page_path(kind: Kind, entity_id: str) -> str:
     return f"{SECTION[kind]}/{entity_id}.md"
+
+
+def page_owner(path: str, known_ids: Mapping[str, Kind]) -> tuple[Kind, str] | None:
+    """The reverse of page_path: the entity whose own page `path` is, if any."""
+    entity_id = path.partition("/")[2].removesuffix(".md")
+    kind = known_ids.get(entity_id)
+    if kind is not None and page_path(kind, entity_id) == path:
+        return kind, entity_id
+    return None
 
 
 def tag_path(tag: str) -> str:

@@ -51,6 +51,12 @@ class Content:
     known_ids: dict[str, Kind] = field(default_factory=dict)
     known_seeds: set[str] = field(default_factory=set)
 
+    def of_kind(self, kind: Kind) -> dict[str, Entity[Any]]:
+        """The entities of one kind, by id."""
+        entities: dict[Kind, dict[str, Any]] = {
+            Kind.BRIEF: self.briefs, Kind.ACTOR: self.actors, Kind.TERM: self.terms}
+        return entities[kind]
+
 
 def validate(inventory: Inventory) -> tuple[Content, list[Diagnostic]]:
     diagnostics = list(inventory.diagnostics)
@@ -84,6 +90,7 @@ def validate_file(root: Path, file: ContentFile) -> tuple[Entity[Any] | None, li
     if model is None:
         return None, problems
     problems.extend(_local_rules(model, doc))
+    doc.release()  # positions come back from the text if a later check needs one
     return Entity(file.id, file.kind, file.rel, model, doc), problems
 
 

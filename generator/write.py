@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,20 +88,6 @@ def existing_files(target: Path) -> dict[str, Path]:
     return found
 
 
-def plan(target: Path, files: Mapping[str, bytes]) -> WriteReport:
-    """What writing `files` to `target` would change."""
-    current = existing_files(target)
-    report = WriteReport()
-    for rel in sorted(files):
-        path = current.get(rel)
-        if path is not None and not path.is_symlink() and _same(path, files[rel]):
-            report.unchanged += 1
-        else:
-            report.written.append(rel)
-    report.removed = sorted(set(current) - set(files))
-    return report
-
-
 def _same(path: Path, data: bytes) -> bool:
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
@@ -111,28 +97,51 @@ def _same(path: Path, data: bytes) -> bool:
 
 def write_tree(target: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Make `target` hold exactly `files`; writes nothing when it already does."""
-    for rel in files:
-        _check_rel(rel)
+    return write_stream(target, ((rel, files[rel]) for rel in sorted(files)))
+
+
+class _Unchanged(Exception):
+    """Every file streamed was already in the target, and nothing else is: keep it."""
+
+
+def write_stream(target: Path, files: Iterable[tuple[str, bytes]]) -> WriteReport:
+    """Make `target` hold exactly the files `files` yields, one (path, bytes) at a time.
+
+    Each file goes to the staging folder as it arrives and is not kept: a site is never
+    in memory whole. Unchanged files are hard-linked from `target` (they keep their
+    modification times). When the stream raises, the staging folder is dropped and
+    `target` is untouched; when nothing changed, `target` is not swapped at all.
+    """
     recover(target)
-    report = plan(target, files)
-    if not report.changed:
-        return report
-    changed = set(report.written)
+    current = existing_files(target)
+    report = WriteReport()
+    seen: set[str] = set()
 
     def stage(staging: Path) -> None:
-        for rel in sorted(files):
+        for rel, data in files:
+            _check_rel(rel)
+            if rel in seen:
+                raise UnsafeOutputPath(f"two files at one path: {rel!r}")
+            seen.add(rel)
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            old = target / rel
-            if rel not in changed:
+            old = current.get(rel)
+            if old is not None and not old.is_symlink() and _same(old, data):
                 try:
                     os.link(old, dest)
+                    report.unchanged += 1
                     continue
                 except OSError:
                     pass
-            dest.write_bytes(files[rel])
+            dest.write_bytes(data)
+            report.written.append(rel)
+        report.written.sort()
+        report.removed = sorted(set(current) - seen)
+        if not report.changed:
+            raise _Unchanged
 
-    swap_in(target, stage)
+    with contextlib.suppress(_Unchanged):
+        swap_in(target, stage)
     return report
 
 

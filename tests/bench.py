@@ -163,10 +163,10 @@ def _step_phases(root: Path) -> dict[str, Any]:
 
     from generator.inventory import discover
     from generator.link import link
-    from generator.render import render_pages
+    from generator.pipeline import docs_files
     from generator.site import site_config
     from generator.validate import validate
-    from generator.write import write_tree
+    from generator.write import write_stream
 
     config = site_config(root)
     target = root / ".bench-phases-docs"
@@ -186,12 +186,8 @@ def _step_phases(root: Path) -> dict[str, Any]:
     lap("validate (YAML load + models + seeds)")
     graph, _link_problems = link(content)
     lap("link (refs, mentions, quotes, backlinks)")
-    pages, _ = render_pages(graph, root, config)
-    lap("render (Jinja pages)")
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
-    lap("encode")
-    write_tree(target, files)
-    lap("write (fresh folder)")
+    write_stream(target, docs_files(graph, root, config, {}))
+    lap("render and write (Jinja pages, streamed to a fresh folder)")
     shutil.rmtree(target, ignore_errors=True)
     return {"seconds": sum(phases.values()), "phases": phases, "peak_rss_mib": peak_rss_mib()}
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from generator import cli, load
-from generator.link import link
+from generator.link import Graph, link
 from generator.pipeline import check
 from generator.provenance import normalise, verify_quote
 from generator.text import Link, LinkTarget, Mention, parse_rich, render_rich
 from generator.urls import SiteConfig, id_problem, link_scheme_problem, relative_url
-from generator.write import write_tree
+from generator.write import UnsafeOutputPath, write_stream, write_tree
 
 Write = Callable[[Path, str, str | bytes], Path]
 
@@ -198,6 +198,28 @@ def test_write_tree_only_changes_what_changed(tmp_path: Path) -> None:
         write_tree(out, {"../evil.md": b"x"})
 
 
+def test_write_stream_keeps_the_target_when_the_stream_fails(tmp_path: Path) -> None:
+    """Pages arrive one at a time; a failure half-way (a template error on page 2) leaves
+    the previous output exactly as it was and no staging folder behind."""
+    out = tmp_path / "out"
+    write_stream(out, iter([("a.md", b"a"), ("b.md", b"b")]))
+    inode = (out / "a.md").stat().st_ino
+
+    def failing() -> Iterator[tuple[str, bytes]]:
+        yield "a.md", b"new a"
+        raise RuntimeError("template failed")
+
+    with pytest.raises(RuntimeError):
+        write_stream(out, failing())
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {"a.md": b"a", "b.md": b"b"}
+    assert not list(tmp_path.glob(".out.*"))
+    with pytest.raises(UnsafeOutputPath, match="two files"):
+        write_stream(out, iter([("c.md", b"c"), ("c.md", b"c")]))
+    unchanged = write_stream(out, iter([("a.md", b"a"), ("b.md", b"b")]))
+    assert not unchanged.changed and unchanged.unchanged == 2
+    assert (out / "a.md").stat().st_ino == inode  # not swapped: the same file
+
+
 # ---------------------------------------------------------------- cli
 
 
@@ -238,13 +260,13 @@ def test_cache_skips_unchanged_runs_and_sees_every_change(project: Path,
     assert first.written
 
     calls = {"n": 0}
-    real = pipeline.generate_files
+    real = pipeline.checked
 
-    def counting(root: Path, site: SiteConfig) -> pipeline.Generated:
+    def counting(root: Path) -> Graph:
         calls["n"] += 1
-        return real(root, site)
+        return real(root)
 
-    monkeypatch.setattr(pipeline, "generate_files", counting)
+    monkeypatch.setattr(pipeline, "checked", counting)
     assert not pipeline.generate(project, config).changed
     assert calls["n"] == 0, "nothing changed: nothing parsed"
 
@@ -269,3 +291,16 @@ def test_template_errors_are_located_diagnostics(project: Path, write: Write) ->
     with redirect_stdout(out):
         assert cli.main(["--root", str(project), "generate"]) == 1
     assert out.getvalue().startswith("site_templates/pages/_card.j2:1:1: error[template]: ")
+
+
+def test_a_released_document_finds_its_positions_again(project: Path) -> None:
+    """Validation releases positions (memory); a later problem gets the same position."""
+    rel = "briefs/xi-lavrov-beijing-talks.yaml"
+    doc = load.load_document(project / rel, rel)
+    values, keys, spans = dict(doc.values), dict(doc.keys), dict(doc.spans)
+    assert values and keys and spans
+    doc.release()
+    assert not doc.values and doc.released
+    assert [doc.at(loc) for loc in values] == list(values.values())
+    assert [doc.key_at(loc) for loc in keys] == [keys[loc] for loc in keys]
+    assert doc.spans == spans and not doc.released

@@ -8,19 +8,16 @@ the site and `Renderer.page()` builds one from its path.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .. import urls
-from ..diagnostics import Diagnostic
-from ..link import Graph, SiteEvent
-from ..urls import Kind, SiteConfig
+from ..link import SiteEvent
+from ..urls import Kind
 from .entities import EntityPages
 from .listings import ListingPages
 from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
 from .views import FacetText, LinkView, ReadFacets, RenderError
 
 __all__ = ["ASSETS_DIR", "PAGE_TEMPLATES", "TEMPLATES_DIR", "BytecodeCache", "FacetText",
-           "LinkView", "ReadFacets", "RenderError", "Renderer", "environment", "render_pages"]
+           "LinkView", "ReadFacets", "RenderError", "Renderer", "environment"]
 
 
 class Renderer(EntityPages, ListingPages):
@@ -57,6 +54,16 @@ class Renderer(EntityPages, ListingPages):
         return {Kind.BRIEF: self.brief_page, Kind.ACTOR: self.actor_page,
                 Kind.TERM: self.term_page}[kind](entity_id)
 
+    def release(self, path: str) -> None:
+        """Drop an entity's model and linked text once its own page is rendered: in a
+        full run no later page reads them (listings read facets only)."""
+        owner = urls.page_owner(path, self.content.known_ids)
+        if owner is None:
+            return
+        kind, entity_id = owner
+        self.graph.rich.pop(entity_id, None)
+        self.content.of_kind(kind).pop(entity_id, None)
+
     def years(self) -> dict[int, list[SiteEvent]]:
         """Every event by year, computed once per renderer."""
         if self._years is None:
@@ -64,15 +71,3 @@ class Renderer(EntityPages, ListingPages):
         return self._years
 
     _years: dict[int, list[SiteEvent]] | None = None
-
-
-def render_pages(graph: Graph, root: Path, config: SiteConfig
-                 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
-    """All Markdown pages of the site, keyed by docs-relative path, and what each read."""
-    renderer = Renderer(graph, environment(root), config)
-    pages: dict[str, str] = {}
-    for path, text in renderer.pages():
-        if path in pages:  # pragma: no cover - urls.py makes paths unique
-            raise RenderError(Diagnostic(path, 1, 1, "template", "two pages at one path"))
-        pages[path] = text
-    return pages, renderer.page_reads
