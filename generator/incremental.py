@@ -1,24 +1,22 @@
-"""The incremental path: an edit re-renders the pages that depend on it, and no other.
+"""The incremental path: an edit re-renders the pages that read what it changed, no other.
 
-After every full run the state (`.briefs-cache/state.sqlite`) keeps
+This is caching for the one pipeline, not a second one: the same stages (validate, link,
+facets, derive, render, write) run on the edited files, and what the last full run
+computed for the others is read from the state (`.briefs-cache/state.sqlite`):
 - each entity's facet (`link.Facet`: all that other pages show of it or derive from it),
-- each entity's slice of the graph's derived indexes (related briefs, appears-in lists,
-  events, edges, memberships) with a digest of it,
-- the dependency map: for every page, the entities whose facets it read while rendering
-  (`render.ReadFacets`), kept as (entity, page) rows,
-- the alias table, the id index, and the indexes listing pages read whole (tags, events,
-  edges, briefs by date).
+- every value of the derived indexes, by the key pages read it with (`related:<id>`,
+  `tags:*`, ...: link.Graph declares how each field is read) with a digest of it,
+- the dependency map: every key each page read while rendering, recorded by the one
+  accessor every read goes through (`render.recorded`), kept as (key, page) rows,
+- the alias table and the id index.
 
 A later run whose only changes are edits of content files (no file added or removed;
 seeds, templates, generator code, settings and docs/ as they were) loads, validates and
-links the edited files alone, then compares their facets with the stored ones:
-- unchanged: only their own pages (and the guide, which quotes the newest brief) can
-  differ; they are rendered from the edited models and the stored facets;
-- changed: every facet is loaded, the derived indexes are recomputed, and the dirty pages
-  are the edited entities' own pages, every page that read a changed facet, every entity
-  page whose slice changed, and the listing pages whose inputs changed (timeline, tag
-  pages, indexes, home, feed). Their owners' files are loaded; only those pages render.
-The state is brought up to date in the same run.
+links the edited files alone and compares their facets with the stored ones. What
+changed is a set of keys: `entity:<id>` for each edited file, `facet:<id>` for each
+changed facet and, when a changed facet's DeriveInput changed, every derived value whose
+digest differs after deriving again from all facets. The pages to render are exactly the
+readers of those keys; an entity they read is loaded when they read it.
 
 Anything else returns a FullReason and the caller takes the full path: a problem in an
 edited file (the full check then reports every problem of the site, once), a changed name or
@@ -42,7 +40,7 @@ import os
 import sqlite3
 import stat
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -52,13 +50,14 @@ from . import cache, serial, urls
 from .diagnostics import BriefsError
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import (
+    DERIVED,
     AnyEntity,
-    Edge,
     Facet,
     Graph,
     Linked,
     SiteEvent,
     derive,
+    derive_input,
     facet_of,
     link_entity,
     matcher_for_text,
@@ -71,22 +70,16 @@ from .validate import Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "4"
-# The slice of each derived index of the graph that an entity's own page reads.
-SLICES = {
-    Kind.BRIEF: ("related", "edges_by_brief"),
-    Kind.ACTOR: ("appears_in", "used_by_terms", "member_of", "affiliated", "events_by_actor",
-                 "edges_by_actor"),
-    Kind.TERM: ("appears_in",),
-}
+FORMAT = "5"
 _LISTINGS = frozenset({urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
                        urls.TAGS_INDEX, urls.TIMELINE, urls.GUIDE, urls.FEED})
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)",
-    "CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB, slice BLOB, digest BLOB)",
-    "CREATE TABLE reader (entity TEXT, page TEXT)",
+    "CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB)",
+    "CREATE TABLE derived (key TEXT PRIMARY KEY, value BLOB, digest BLOB)",
+    "CREATE TABLE reader (key TEXT, page TEXT)",
 )
-_INDEXES = ("CREATE INDEX reader_entity ON reader (entity)",
+_INDEXES = ("CREATE INDEX reader_key ON reader (key)",
             "CREATE INDEX reader_page ON reader (page)")
 
 
@@ -238,17 +231,16 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
                 "known_ids": {i: k.value for i, k in content.known_ids.items()},
                 "known_seeds": sorted(content.known_seeds),
                 "aliases": graph.aliases,
-                **_globals(graph),
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [(k, _dump(v)) for k, v in meta.items()])
-            rows = []
-            for entity_id, facet in graph.facets.items():
-                part = _slice(graph, entity_id, facet.kind)
-                rows.append((entity_id, _dump(facet), _dump(part), _digest(part)))
-            db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO entity VALUES (?, ?)",
+                           [(i, _dump(f)) for i, f in graph.facets.items()])
+            wholes = {key for keys in reads.values() for key in keys if key.endswith(":*")}
+            db.executemany("INSERT INTO derived VALUES (?, ?, ?)", [
+                (key, blob, _digest(blob)) for key, blob in _derived_values(graph, wholes)])
             db.executemany("INSERT INTO reader VALUES (?, ?)",
-                           [(e, page) for page, ids in reads.items() for e in ids])
+                           [(key, page) for page, keys in reads.items() for key in keys])
             for statement in _INDEXES:
                 db.execute(statement)
             db.commit()
@@ -261,14 +253,22 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
         forget(root)
 
 
-def _slice(graph: Graph, entity_id: str, kind: Kind) -> dict[str, Any]:
-    return {name: getattr(graph, name)[entity_id] for name in SLICES[kind]
-            if entity_id in getattr(graph, name)}
+def _derived_values(graph: Graph, wholes: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+    """Every value of the derived indexes as pages read it (link.Graph, render.recorded):
+    `field:key` for each key of a mapping, `field:*` for the whole when a page reads it so."""
+    for name in DERIVED:
+        value = getattr(graph, name)
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                yield f"{name}:{key}", _dump(item)
+    for key in sorted(set(wholes)):
+        name = key.removesuffix(":*")
+        if name in DERIVED:
+            yield key, _dump(getattr(graph, name))
 
 
-def _digest(part: dict[str, Any]) -> bytes:
-    """Identifies a slice by value (repr of plain data and dataclasses, no object identity)."""
-    return hashlib.blake2b(repr(part).encode("utf-8"), digest_size=16).digest()
+def _digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 class StoredFacets(Mapping[str, Facet]):
@@ -306,18 +306,6 @@ class StoredFacets(Mapping[str, Facet]):
             raise _corrupt(f"no facet for {_listed(missing)}")
         return {i: self.loaded[i] for i in self.known}
 
-    def slice(self, entity_id: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT slice FROM entity WHERE id = ?", (entity_id,)).fetchone()
-        if row is None:
-            raise _corrupt(f"no slice for '{entity_id}'")
-        part: dict[str, tuple[Any, ...]] = _decode(row[0], _SLICE, f"slice of '{entity_id}'")
-        allowed = SLICES[self.known[entity_id]]
-        for name, items in part.items():
-            # the names become attributes of the graph: only the slice's own, of their type
-            if name not in allowed or not all(isinstance(i, _SLICE_ITEM[name]) for i in items):
-                raise _corrupt(f"the slice of '{entity_id}' holds {name[:40]!r}")
-        return part
-
     def __contains__(self, entity_id: object) -> bool:
         return entity_id in self.known  # a full run that succeeded: every id is an entity
 
@@ -328,10 +316,51 @@ class StoredFacets(Mapping[str, Facet]):
         return len(self.known)
 
 
-def _globals(graph: Graph) -> dict[str, Any]:
-    """The derived indexes that listing pages read as a whole."""
-    return {"tag_map": graph.tags, "events": graph.events, "edges": graph.edges,
-            "by_date": graph.briefs_by_date}
+# What each stored value must be (from link.Graph's annotations); anything else is refused.
+_GRAPH_TYPES = typing.get_type_hints(Graph)
+_VALUE_TYPES: dict[str, Any] = {
+    name: typing.get_args(_GRAPH_TYPES[name])[1] for name in DERIVED
+    if typing.get_origin(_GRAPH_TYPES[name]) is dict}
+
+
+def _value_type(key: str) -> Any:
+    name, _, part = key.partition(":")
+    if name not in DERIVED:
+        raise _corrupt(f"a value of the unknown index {name[:40]!r}")
+    return _GRAPH_TYPES[name] if part == "*" else _VALUE_TYPES[name]
+
+
+class StoredIndex(Mapping[str, Any]):
+    """One derived index of the stored state, read one key at a time (`field:key`); read
+    whole (`field:*`) from its stored whole, which exists when a page read it so."""
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+        self.db, self.name = db, name
+
+    def __getitem__(self, key: str) -> Any:
+        full = f"{self.name}:{key}"
+        row = self.db.execute("SELECT value FROM derived WHERE key = ?", (full,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return _decode(row[0], _value_type(full), full)
+
+    @functools.cached_property
+    def whole(self) -> Any:
+        return stored_whole(self.db, self.name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.whole)
+
+    def __len__(self) -> int:
+        return len(self.whole)
+
+
+def stored_whole(db: sqlite3.Connection, name: str) -> Any:
+    key = f"{name}:*"
+    row = db.execute("SELECT value FROM derived WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise _corrupt(f"no stored {key}")
+    return _decode(row[0], _GRAPH_TYPES[name], key)
 
 
 @dataclass(frozen=True)
@@ -339,23 +368,11 @@ class _Meta:
     known_ids: dict[str, Kind]
     known_seeds: set[str]
     aliases: dict[str, str]
-    newest: str  # the first of by_date: the guide quotes its YAML
-    raw: dict[str, bytes]  # the globals, decoded only when a listing page needs them
-
-    def load(self, key: str) -> Any:
-        return _decode(self.raw[key], _META[key], key)
 
 
-# What each stored value must be; anything else is refused (serial.SerialError).
-_SLICE = dict[str, tuple[Any, ...]]
-_SLICE_ITEM: dict[str, type] = {
-    "related": str, "edges_by_brief": Edge, "appears_in": str, "used_by_terms": str,
-    "member_of": str, "affiliated": str, "events_by_actor": SiteEvent, "edges_by_actor": Edge,
-}
 _META: dict[str, Any] = {
     "format": str, "known_ids": dict[str, str], "known_seeds": list[str],
-    "aliases": dict[str, str], "tag_map": dict[str, tuple[str, ...]],
-    "events": tuple[SiteEvent, ...], "edges": tuple[Edge, ...], "by_date": tuple[str, ...],
+    "aliases": dict[str, str],
 }
 
 
@@ -374,14 +391,7 @@ def _read_meta(db: sqlite3.Connection) -> _Meta:
     if None in known_ids.values():
         raise _corrupt("an id of an unknown kind")
     return _Meta(typing.cast(dict[str, Kind], known_ids), set(load("known_seeds")),
-                 load("aliases"), next(iter(load("by_date")), ""), rows)
-
-
-def _derived_inputs(facet: Facet) -> tuple[Any, ...]:
-    """The fields of a facet that link.derive reads."""
-    return (facet.name, facet.date, facet.tags, facet.involved,
-            tuple((e.date, e.actors) for e in facet.events), facet.relations, facet.members,
-            facet.affiliation, facet.used_by)
+                 load("aliases"))
 
 
 # ---------------------------------------------------------------- what changed
@@ -432,11 +442,11 @@ def _differ(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
 
 def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
            ) -> WriteReport | FullReason:
-    """Regenerate the pages that depend on `edited` files, or say why the full path is
-    needed; only the named conditions (_FullRun, the state's database failing, a page that
-    fails to render) lead there, any other exception propagates. The state is updated in
-    the same transaction as nothing else: if writing the pages fails, it is rolled back and
-    still describes docs/."""
+    """Regenerate the pages that read what the `edited` files changed, or say why the full
+    path is needed; only the named conditions (_FullRun, the state's database failing, a
+    page that fails to render) lead there, any other exception propagates. The state is
+    updated in the same transaction as nothing else: if writing the pages fails, it is
+    rolled back and still describes docs/."""
     try:
         with contextlib.closing(_open_state(root)) as db:
             files = [content_file(rel) for rel in edited]
@@ -452,15 +462,42 @@ def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
                           f"a page failed to render; the full run reports it ({exc})")
 
 
+class _Loading(dict[str, Any]):
+    """An entity mapping of the incremental graph: an entity not loaded yet is loaded (and
+    validated and linked) the first time a page reads it."""
+
+    def __init__(self, load: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.load = load
+
+    def __missing__(self, entity_id: str) -> Any:
+        value = self[entity_id] = self.load(entity_id)
+        return value
+
+
 class _Run:
     def __init__(self, root: Path, config: SiteConfig, db: sqlite3.Connection) -> None:
         meta = _read_meta(db)
         self.root, self.config, self.db, self.meta = root, config, db, meta
         self.stored = StoredFacets(db, meta.known_ids)
         self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
+        # the entities no page has read yet are loaded when one does
+        self.content.briefs = _Loading(self._entity)
+        self.content.actors = _Loading(self._entity)
+        self.content.terms = _Loading(self._entity)
         self.linked: dict[str, Linked] = {}
-        self.slice_updates: list[tuple[bytes, bytes, str]] = []  # slice, digest, id
-        self.derived = False  # whether this run derived the indexes again
+
+    def _entity(self, entity_id: str) -> AnyEntity:
+        kind = self.meta.known_ids.get(entity_id)
+        if kind is None:
+            raise KeyError(entity_id)
+        self.load(ContentFile(kind, entity_id, content_rel(kind, entity_id)))
+        return typing.cast(AnyEntity, self.content.of_kind(kind)[entity_id])
+
+    def _linked(self, entity_id: str) -> Linked:
+        if entity_id not in self.linked:
+            self._entity(entity_id)
+        return self.linked[entity_id]
 
     def load(self, file: ContentFile) -> AnyEntity:
         """Validate and link one content file; any problem means the full path."""
@@ -470,7 +507,7 @@ class _Run:
         entity, problems = validate_file(self.root, file)
         if entity is None or problems:
             raise _content_error(file.rel)
-        self.content.of_kind(file.kind)[file.id] = entity
+        dict.__setitem__(self.content.of_kind(file.kind), file.id, entity)
         model = entity.model
         if file.kind is Kind.BRIEF:
             self._load_seed(model.source.seed)
@@ -496,135 +533,118 @@ class _Run:
         names = FacetText(self.stored, "name")
         new = {e.id: facet_of(e, self.linked[e.id], names) for e in edited}
         changed = {i: f for i, f in new.items() if f != self.stored[i]}
-        own = {urls.page_path(e.kind, e.id) for e in edited}
-        if self.meta.newest in new:  # the guide quotes the newest brief's YAML
-            own.add(urls.GUIDE)
         for entity_id, facet in changed.items():  # they reach other entities' linked text
             before, rel = self.stored[entity_id], content_rel(facet.kind, entity_id)
             if facet.name != before.name:
                 raise _FullRun(Reason.NAME_CHANGED, f"the name in {rel} changed")
             if facet.aliases != before.aliases:
                 raise _FullRun(Reason.ALIAS_CHANGED, f"the aliases in {rel} changed")
-        if any(_derived_inputs(f) != _derived_inputs(self.stored[i]) for i, f in changed.items()):
-            graph, dirty = self._reach(changed)
+        # What changed, as pages read it (render.recorded): each edited entity's own data,
+        # each changed facet and, when derive's inputs changed, each derived value.
+        keys = {f"entity:{e.id}" for e in edited} | {f"facet:{i}" for i in changed}
+        rederive = any(derive_input(f) != derive_input(self.stored[i])
+                       for i, f in changed.items())
+        self.stored.loaded.update(changed)
+        graph = Graph(self.content, facets=self.stored, aliases=self.meta.aliases,
+                      rich=_Loading(lambda i: self._linked(i).rich),
+                      brief_actors=_Loading(lambda i: self._involved(i)[0]),
+                      brief_terms=_Loading(lambda i: self._involved(i)[1]))
+        updates: list[tuple[str, bytes | None]] = []
+        if rederive:
+            updates = self._derive(graph)
+            keys |= {key for key, _ in updates}
         else:
-            graph, dirty = self._retouch(changed, own)
-        dirty |= own
-        self._attach(graph, dirty)
+            for name in DERIVED:  # as stored: read one key at a time
+                setattr(graph, name, StoredIndex(self.db, name) if name in _VALUE_TYPES
+                        else _LazyWhole(self.db, name))
+        dirty = sorted(self._readers(keys))
         renderer = Renderer(graph, environment(self.root), self.config)
-        pages = dict(renderer.page(page) for page in sorted(dirty))
+        pages = dict(renderer.page(page) for page in dirty)
         report = write_files(docs, {p: t.encode("utf-8") for p, t in pages.items()})
-        self._record(graph, changed, renderer.page_reads)
+        self._record(changed, updates, renderer.page_reads)
         return report
 
-    def _retouch(self, changed: dict[str, Facet], own: set[str]) -> tuple[Graph, set[str]]:
-        """The derived indexes are as stored: the dirty pages are the edited entities' own
-        and the readers of changed facets, rendered with stored slices and globals."""
-        old = {i: self.stored[i] for i in changed}
-        self.stored.loaded.update(changed)
-        graph = Graph(self.content, facets=self.stored, aliases=self.meta.aliases)
-        dirty = set(self._readers(changed))
-        for entity_id, facet in changed.items():
-            dirty |= _listing_pages(old[entity_id], facet)
-        entity_pages = {}
-        for page in dirty | own:
-            entity = self._entity_of(page)
-            if entity is not None:
-                entity_pages[page] = entity
-        if dirty - entity_pages.keys():  # listing pages: every facet and the globals
-            self.stored.load_all()
-            graph.tags, graph.events = self.meta.load("tag_map"), self.meta.load("events")
-            graph.edges, graph.briefs_by_date = self.meta.load("edges"), self.meta.load("by_date")
-        else:
-            graph.briefs_by_date = (self.meta.newest,) if self.meta.newest else ()
-        for _, entity_id in entity_pages.values():
-            for name, value in self.stored.slice(entity_id).items():
-                getattr(graph, name)[entity_id] = value
-        return graph, dirty
+    def _involved(self, entity_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return split_involved(self._linked(entity_id).involved, self.meta.known_ids)
 
-    def _entity_of(self, page: str) -> tuple[Kind, str] | None:
-        return urls.page_owner(page, self.meta.known_ids)
-
-    def _reach(self, changed: dict[str, Facet]) -> tuple[Graph, set[str]]:
-        """The graph re-derived with the new facets, and the pages the change reaches."""
-        old = {i: self.stored[i] for i in changed}
+    def _derive(self, graph: Graph) -> list[tuple[str, bytes | None]]:
+        """Derive the indexes again from every facet; return each stored value that
+        differs now (key, new blob or None when it is gone)."""
         facets = self.stored.load_all()
-        facets.update(changed)
-        graph = Graph(self.content, facets=facets, aliases=self.meta.aliases)
         derive(graph, facets)
-        self.derived = True
-        tags = self.meta.load("tag_map").keys()
+        tags = stored_whole(self.db, "tags").keys()
         if graph.tags.keys() != tags:  # a tag page to add or remove
             raise _FullRun(Reason.TAG_SET_CHANGED, "tags added or removed: "
                            + _listed(graph.tags.keys() ^ tags))
-        years = _years(self.meta.load("events"))
+        years = _years(stored_whole(self.db, "events"))
         if _years(graph.events) != years:  # a timeline year page to add or remove
             raise _FullRun(Reason.YEAR_SET_CHANGED, "timeline years added or removed: "
                            + _listed(map(str, _years(graph.events) ^ years)))
-        dirty = set(self._readers(changed))
-        for entity_id, digest in self.db.execute("SELECT id, digest FROM entity"):
-            kind = self.meta.known_ids.get(entity_id)
-            if kind is None:
-                raise _corrupt(f"a slice for the unknown id {entity_id[:40]!r}")
-            part = _slice(graph, entity_id, kind)
-            new_digest = _digest(part)
-            if new_digest != digest:
-                dirty.add(urls.page_path(kind, entity_id))
-                self.slice_updates.append((_dump(part), new_digest, entity_id))
-        for entity_id, facet in changed.items():
-            dirty |= _listing_pages(old[entity_id], facet)
-        if graph.briefs_by_date and graph.briefs_by_date[0] != self.meta.newest:
-            dirty.add(urls.GUIDE)
-        return graph, dirty
+        stored = dict(self.db.execute("SELECT key, digest FROM derived"))
+        wholes = [key for key in stored if key.endswith(":*")]
+        updates: list[tuple[str, bytes | None]] = []
+        for key, blob in _derived_values(graph, wholes):
+            if stored.pop(key, None) != _digest(blob):
+                updates.append((key, blob))
+        updates += [(key, None) for key in stored]  # values that are gone
+        return updates
 
-    def _readers(self, changed: Iterable[str]) -> Iterator[str]:
-        for entity_id in changed:
-            for (page,) in self.db.execute("SELECT page FROM reader WHERE entity = ?",
-                                           (entity_id,)):
+    def _readers(self, keys: Iterable[str]) -> Iterator[str]:
+        seen: set[str] = set()
+        for key in keys:
+            for (page,) in self.db.execute("SELECT page FROM reader WHERE key = ?", (key,)):
+                if page in seen:
+                    continue
                 if not self._is_page(page):  # only pages of the stored site are rendered
-                    raise _corrupt(f"a reader of '{entity_id}' that is no page")
+                    raise _corrupt(f"a reader of '{key[:60]}' that is no page")
+                seen.add(page)
                 yield page
 
     def _is_page(self, page: object) -> bool:
         if not isinstance(page, str):
             return False
-        if page in _LISTINGS or self._entity_of(page) is not None:
+        if page in _LISTINGS or urls.page_owner(page, self.meta.known_ids) is not None:
             return True
         return page in self._section_pages
 
     @functools.cached_property
     def _section_pages(self) -> frozenset[str]:
         """The stored site's tag and timeline-year pages."""
-        return frozenset({urls.tag_path(t) for t in self.meta.load("tag_map")}
-                         | {urls.timeline_year_path(y) for y in _years(self.meta.load("events"))})
+        return frozenset({urls.tag_path(t) for t in stored_whole(self.db, "tags")}
+                         | {urls.timeline_year_path(y)
+                            for y in _years(stored_whole(self.db, "events"))})
 
-    def _attach(self, graph: Graph, dirty: set[str]) -> None:
-        """Load the owners of dirty entity pages and the newest brief (for the guide)."""
-        wanted = [entity for entity in map(self._entity_of, dirty) if entity is not None]
-        if urls.GUIDE in dirty and graph.briefs_by_date:
-            wanted.append((Kind.BRIEF, graph.briefs_by_date[0]))
-        for kind, entity_id in wanted:
-            if entity_id not in self.linked:
-                self.load(ContentFile(kind, entity_id, content_rel(kind, entity_id)))
-        for entity_id, linked in self.linked.items():
-            graph.rich[entity_id] = linked.rich
-            if self.meta.known_ids[entity_id] is Kind.BRIEF:
-                graph.brief_actors[entity_id], graph.brief_terms[entity_id] = split_involved(
-                    linked.involved, self.meta.known_ids)
-
-    def _record(self, graph: Graph, changed: Mapping[str, Facet],
+    def _record(self, changed: Mapping[str, Facet], updates: list[tuple[str, bytes | None]],
                 reads: Mapping[str, frozenset[str]]) -> None:
         """Bring the state up to date with this run (committed by the caller)."""
         for entity_id, facet in changed.items():
             self.db.execute("UPDATE entity SET facet = ? WHERE id = ?", (_dump(facet), entity_id))
-        self.db.executemany("UPDATE entity SET slice = ?, digest = ? WHERE id = ?",
-                            self.slice_updates)
-        if self.derived:
-            self.db.executemany("UPDATE meta SET value = ? WHERE key = ?",
-                                [(_dump(v), k) for k, v in _globals(graph).items()])
-        for page, ids in reads.items():
+        for key, blob in updates:
+            self.db.execute("DELETE FROM derived WHERE key = ?", (key,))
+            if blob is not None:
+                self.db.execute("INSERT INTO derived VALUES (?, ?, ?)",
+                                (key, blob, _digest(blob)))
+        for page, keys in reads.items():
             self.db.execute("DELETE FROM reader WHERE page = ?", (page,))
-            self.db.executemany("INSERT INTO reader VALUES (?, ?)", [(e, page) for e in ids])
+            self.db.executemany("INSERT INTO reader VALUES (?, ?)", [(k, page) for k in keys])
+
+
+class _LazyWhole(Sequence[Any]):
+    """A derived sequence of the stored state (events, edges, briefs by date), decoded
+    when a page first reads it."""
+
+    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+        self.db, self.name = db, name
+
+    @functools.cached_property
+    def whole(self) -> Any:
+        return stored_whole(self.db, self.name)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.whole[index]
+
+    def __len__(self) -> int:
+        return len(self.whole)
 
 
 def _content_error(rel: str) -> _FullRun:
@@ -634,25 +654,3 @@ def _content_error(rel: str) -> _FullRun:
 
 def _years(events: Iterable[SiteEvent]) -> set[int]:
     return {e.date.year for e in events}
-
-
-def _listing_pages(old: Facet, new: Facet) -> set[str]:
-    """Pages built from every facet of a kind whose input changed with this facet (the
-    pages that showed the entity before are found through the dependency map)."""
-    pages: set[str] = set()
-    if old.kind is Kind.BRIEF:
-        if old.events != new.events:
-            pages.add(urls.TIMELINE)
-            pages |= {urls.timeline_year_path(e.date.year) for e in (*old.events, *new.events)}
-        if old.date != new.date:  # the order of every list of briefs
-            pages |= {urls.HOME, urls.BRIEFS_INDEX, urls.FEED}
-            pages |= {urls.tag_path(t) for t in (*old.tags, *new.tags)}
-        if old.tags != new.tags:
-            pages |= {urls.tag_path(t) for t in set(old.tags) ^ set(new.tags)}
-            pages.add(urls.TAGS_INDEX)
-        if old.relations != new.relations:
-            pages.add(urls.ACTORS_INDEX)  # the diagram of all relations
-    elif old.kind is Kind.ACTOR and (old.members, old.affiliation) != (new.members,
-                                                                       new.affiliation):
-        pages.add(urls.ACTORS_INDEX)
-    return pages

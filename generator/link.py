@@ -11,7 +11,7 @@ import re
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from .diagnostics import Diagnostic, did_you_mean
@@ -88,26 +88,40 @@ class Facet:
     used_by: tuple[str, ...] = ()
 
 
+# How pages read a field of the graph (see Graph).
+_BY_KEY = {"read_as": "derived"}  # computed by `derive` from facets alone
+_OWN = {"read_as": "entity"}  # each entity's own linked data
+
+
 @dataclass
 class Graph:
-    content: Content  # complete after a full run; the incremental path holds edited files only
-    facets: Mapping[str, Facet] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)  # alias -> the entity it names
-    rich: dict[str, dict[Loc, Rich]] = field(default_factory=dict)  # id -> loc -> linked text
-    brief_actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    brief_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    appears_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor/term -> briefs
-    used_by_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # actor -> terms
-    member_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    affiliated: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> briefs
-    events: tuple[SiteEvent, ...] = ()
-    events_by_actor: dict[str, tuple[SiteEvent, ...]] = field(default_factory=dict)
-    edges: tuple[Edge, ...] = ()
-    edges_by_brief: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
-    edges_by_actor: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
-    briefs_by_date: tuple[str, ...] = ()
+    """The resolved site. How pages read each field is declared here (`read_as`), and
+    render/views.py records every read by it: `facet:<id>`; `entity:<id>` for an entity's
+    own model and linked text; `<field>:<key>`, or `<field>:*` for the whole, for a
+    derived index. The incremental path re-renders exactly the readers of what changed."""
+
+    content: Content  # complete after a full run; the incremental path loads on demand
+    facets: Mapping[str, Facet] = field(default_factory=dict, metadata={"read_as": "facet"})
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> id; pages never read it
+    # id -> loc -> linked text
+    rich: dict[str, dict[Loc, Rich]] = field(default_factory=dict, metadata=_OWN)
+    brief_actors: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_OWN)
+    brief_terms: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_OWN)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    # actor/term -> briefs
+    appears_in: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    # actor -> terms
+    used_by_terms: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    member_of: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    affiliated: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    # tag -> briefs
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    events: tuple[SiteEvent, ...] = field(default=(), metadata=_BY_KEY)
+    events_by_actor: dict[str, tuple[SiteEvent, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    edges: tuple[Edge, ...] = field(default=(), metadata=_BY_KEY)
+    edges_by_brief: dict[str, tuple[Edge, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    edges_by_actor: dict[str, tuple[Edge, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    briefs_by_date: tuple[str, ...] = field(default=(), metadata=_BY_KEY)
 
     def name_of(self, entity_id: str) -> str:
         return self.facets[entity_id].name
@@ -117,6 +131,10 @@ class Graph:
 
     def is_actor(self, entity_id: str) -> bool:
         return self.content.known_ids.get(entity_id) is Kind.ACTOR and entity_id in self.facets
+
+
+READ_AS: dict[str, str | None] = {f.name: f.metadata.get("read_as") for f in fields(Graph)}
+DERIVED = tuple(name for name, how in READ_AS.items() if how == "derived")
 
 
 @dataclass(frozen=True)
@@ -203,11 +221,44 @@ def facet_of(entity: AnyEntity, linked: Linked, names: Mapping[str, str]) -> Fac
                  used_by=tuple(model.used_by))
 
 
+class EventKey(typing.NamedTuple):
+    """What `derive` reads of a timeline event (not its text)."""
+
+    date: PartialDate
+    actors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeriveInput:
+    """All that `derive` reads of a facet. `derive` sees nothing else, so an edit that
+    leaves these equal leaves every derived index as it was: the incremental path compares
+    them, and no other list of fields exists."""
+
+    kind: Kind
+    name: str
+    date: dt.date | None
+    tags: tuple[str, ...]
+    involved: tuple[str, ...]
+    events: tuple[EventKey, ...]
+    relations: tuple[tuple[str, str, str], ...]
+    members: tuple[str, ...]
+    affiliation: str
+    used_by: tuple[str, ...]
+
+
+def derive_input(facet: Facet) -> DeriveInput:
+    return DeriveInput(facet.kind, facet.name, facet.date, facet.tags, facet.involved,
+                       tuple(EventKey(e.date, e.actors) for e in facet.events),
+                       facet.relations, facet.members, facet.affiliation, facet.used_by)
+
+
 def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
-    """Every index of the graph that spans entities, computed from facets only."""
-    briefs = {i: f for i, f in facets.items() if f.kind is Kind.BRIEF}
-    actors = {i: f for i, f in facets.items() if f.kind is Kind.ACTOR}
-    terms = {i: f for i, f in facets.items() if f.kind is Kind.TERM}
+    """Every index of the graph that spans entities (its `derived` fields), computed from
+    the facets' DeriveInput alone."""
+    inputs = {i: derive_input(f) for i, f in facets.items()}
+    briefs = {i: f for i, f in inputs.items() if f.kind is Kind.BRIEF}
+    actors = {i: f for i, f in inputs.items() if f.kind is Kind.ACTOR}
+    terms = {i: f for i, f in inputs.items() if f.kind is Kind.TERM}
     graph.briefs_by_date = tuple(sorted(briefs, key=lambda b: (
         -_ordinal(briefs[b]), b)))
     order = {b: i for i, b in enumerate(graph.briefs_by_date)}
@@ -231,7 +282,7 @@ def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
     graph.used_by_terms = {k: tuple(v) for k, v in used_by.items()}
 
 
-def _ordinal(facet: Facet) -> int:
+def _ordinal(facet: DeriveInput) -> int:
     assert facet.date is not None
     return facet.date.toordinal()
 
@@ -468,7 +519,7 @@ def _link_mentions(rich: Rich, matcher: AliasMatcher, seen: dict[str, None],
 # ---------------------------------------------------------------- derived views
 
 
-def _related_briefs(briefs: Mapping[str, Facet]) -> dict[str, tuple[str, ...]]:
+def _related_briefs(briefs: Mapping[str, DeriveInput]) -> dict[str, tuple[str, ...]]:
     keys: dict[str, set[str]] = {}
     for brief_id, brief in briefs.items():
         keys[brief_id] = set(brief.involved) | {f"tag:{t}" for t in brief.tags}
@@ -504,7 +555,7 @@ def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, 
     return {k: tuple(v) for k, v in groups.items()}
 
 
-def _tags(briefs: Mapping[str, Facet], order: Mapping[str, int]
+def _tags(briefs: Mapping[str, DeriveInput], order: Mapping[str, int]
           ) -> dict[str, tuple[str, ...]]:
     tags: dict[str, list[str]] = defaultdict(list)
     for brief_id, brief in briefs.items():
@@ -513,14 +564,14 @@ def _tags(briefs: Mapping[str, Facet], order: Mapping[str, int]
     return {t: tuple(sorted(v, key=order.__getitem__)) for t, v in sorted(tags.items())}
 
 
-def _events(briefs: Mapping[str, Facet]) -> tuple[SiteEvent, ...]:
+def _events(briefs: Mapping[str, DeriveInput]) -> tuple[SiteEvent, ...]:
     events = [SiteEvent(e.date, brief_id, i, e.actors)
               for brief_id, brief in briefs.items()
               for i, e in enumerate(brief.events)]
     return tuple(sorted(events, key=lambda e: (e.date, e.brief, e.index)))
 
 
-def _edges(briefs: Mapping[str, Facet], actors: Mapping[str, Facet]) -> tuple[Edge, ...]:
+def _edges(briefs: Mapping[str, DeriveInput], actors: Mapping[str, DeriveInput]) -> tuple[Edge, ...]:
     edges = []
     for brief_id, brief in sorted(briefs.items()):
         for source, target, label in brief.relations:
@@ -535,7 +586,7 @@ def _edges(briefs: Mapping[str, Facet], actors: Mapping[str, Facet]) -> tuple[Ed
     return tuple(edges)
 
 
-def _memberships(actors: Mapping[str, Facet]) -> tuple[dict[str, tuple[str, ...]],
+def _memberships(actors: Mapping[str, DeriveInput]) -> tuple[dict[str, tuple[str, ...]],
                                                       dict[str, tuple[str, ...]]]:
     member_of: dict[str, list[str]] = defaultdict(list)
     affiliated: dict[str, list[str]] = defaultdict(list)

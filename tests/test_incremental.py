@@ -500,7 +500,7 @@ def test_a_bug_in_the_incremental_path_fails_loudly(corpus: Corpus,
     def bug(*args: object) -> set[str]:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(incremental, "_listing_pages", bug)
+    monkeypatch.setattr(incremental, "derive_input", bug)
     before = _docs(corpus.root)
     path = corpus.root / f"briefs/{corpus.briefs[1]}.yaml"
     _edit(path, _replace_value("dek", '"A dek that reaches listing pages."'))
@@ -510,17 +510,18 @@ def test_a_bug_in_the_incremental_path_fails_loudly(corpus: Corpus,
 
 
 @pytest.mark.parametrize("plant", [
-    "UPDATE entity SET slice = ? WHERE id = ?",  # a slice naming another attribute
-    "INSERT INTO reader VALUES (?, 'tags/planted.md')",  # a reader that is no page
-], ids=["foreign-slice", "foreign-reader"])
+    # a derived value of another type than the index holds
+    "INSERT OR REPLACE INTO derived VALUES ('appears_in:' || ?, ?, x'00')",
+    "INSERT INTO reader VALUES ('facet:' || ?, 'tags/planted.md')",  # a reader that is no page
+], ids=["foreign-value", "foreign-reader"])
 def test_an_inconsistent_state_is_named_not_trusted(corpus: Corpus, plant: str) -> None:
     """A state that decodes but does not describe the site (planted, or a bug of save())."""
     root = corpus.root
     actor = corpus.actors[0]
-    args: tuple[Any, ...] = ((serial.dumps({"content": ("x",)}), actor) if "slice" in plant
+    args: tuple[Any, ...] = ((actor, serial.dumps({"content": ("x",)})) if "derived" in plant
                              else (actor,))
     _state_sql(root, (plant, args))
-    # a summary edit: every page showing the actor is re-rendered, its own with its slice
+    # a summary edit: every page showing the actor is re-rendered, its own with its values
     _edit(root / f"briefs/actors/{actor}.yaml", _after_key("summary", "Summarised again."))
     report = _regenerate(root)
     assert report.reason is not None and report.reason.code is Reason.STATE_CORRUPT, report

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from generator import cache, incremental, lock, render, serial
 from generator.diagnostics import BriefsError, EnvironmentProblem
-from generator.link import Edge, EventFacet, Facet, SiteEvent
+from generator.link import DERIVED, Edge, EventFacet, Facet, SiteEvent
 from generator.mkdocs_plugin import BriefsPlugin
 from generator.models import PartialDate
 from generator.pipeline import check, generate, generate_files
@@ -124,12 +124,14 @@ def _plant_state(path: Path, blob: Callable[[str], bytes], meta: dict[str, bytes
     with contextlib.closing(sqlite3.connect(path)) as db:
         for statement in (*incremental._SCHEMA, *incremental._INDEXES):
             db.execute(statement)
-        keys = ("format", "known_ids", "known_seeds", "aliases", "tag_map", "events", "edges",
-                "by_date")
         db.executemany("INSERT INTO meta VALUES (?, ?)",
-                       [(k, (meta or {}).get(k, blob(k))) for k in keys])
-        db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?)",
-                       [(i, blob("facet"), blob("slice"), b"") for i in ids or [BRIEF]])
+                       [(k, (meta or {}).get(k, blob(k))) for k in incremental._META])
+        db.executemany("INSERT INTO entity VALUES (?, ?)",
+                       [(i, blob("facet")) for i in ids or [BRIEF]])
+        db.executemany("INSERT INTO derived VALUES (?, ?, ?)",
+                       [(f"{name}:*", blob(name), b"") for name in DERIVED])
+        db.executemany("INSERT INTO reader VALUES (?, ?)",
+                       [(f"entity:{i}", f"briefs/{i}.md") for i in ids or [BRIEF]])
         db.commit()
 
 
@@ -168,7 +170,7 @@ def test_planted_pickles_and_bytecode_never_run(project: Path, marker: Path,
     _assert_clean(project)
 
     # An attacker whose state survives (its fingerprint matched): the pickled blobs, then
-    # valid format and indexes with pickled facets, then pickled slices.
+    # valid format and indexes with pickled facets and derived values.
     real_meta, ids = _stored_meta(project), _stored_ids(project)
     for tag, meta in (("1", None), ("2", {"format": real_meta["format"]}), ("3", real_meta)):
         (folder / "generate.pickle").write_bytes(evil)
@@ -254,7 +256,8 @@ def test_crafted_state_schema_is_refused_before_any_query(project: Path, paths: 
     assert paths == ["full"] * len(crafts)
     with contextlib.closing(real_connect(state)) as db:
         kinds = sorted(t for (t,) in db.execute("SELECT type FROM sqlite_master"))
-    assert kinds == ["index", "index", "index", "index", "table", "table", "table"]
+    assert kinds == sorted(t for t, *_ in incremental._expected_schema())
+    assert kinds.count("table") == len(incremental._SCHEMA)
 
 
 def test_links_in_the_cache_folder_are_not_followed(project: Path, tmp_path: Path,
@@ -371,12 +374,17 @@ def test_every_registered_type_is_generated() -> None:
 def test_serial_round_trips_a_real_state(project: Path) -> None:
     graph, problems = check(project)
     assert problems == []
-    values: list[Any] = [graph.facets, graph.aliases, graph.tags, graph.events, graph.edges,
-                         graph.briefs_by_date]
-    values += [{name: getattr(graph, name)[i] for name in incremental.SLICES[f.kind]
-                if i in getattr(graph, name)} for i, f in graph.facets.items()]
+    values: list[Any] = [graph.facets, graph.aliases]
+    values += [getattr(graph, name) for name in DERIVED]
     for value in values:
         assert repr(serial.loads(serial.dumps(value))) == repr(value)
+    # every stored derived value reads back as its field's type, key by key and whole
+    stored = dict(incremental._derived_values(graph, [f"{name}:*" for name in DERIVED]))
+    assert len(stored) > len(DERIVED)
+    for key, blob in stored.items():
+        name, _, part = key.partition(":")
+        value = getattr(graph, name) if part == "*" else getattr(graph, name)[part]
+        assert repr(serial.loads(blob, incremental._value_type(key))) == repr(value)
     facet = graph.facets[BRIEF]
     assert serial.loads(serial.dumps(facet), Facet) == facet
 

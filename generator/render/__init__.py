@@ -14,10 +14,10 @@ from ..urls import Kind
 from .entities import EntityPages
 from .listings import ListingPages
 from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
-from .views import FacetText, LinkView, ReadFacets, RenderError
+from .views import FacetText, LinkView, Recorded, RenderError, recorded
 
 __all__ = ["ASSETS_DIR", "PAGE_TEMPLATES", "TEMPLATES_DIR", "BytecodeCache", "FacetText",
-           "LinkView", "ReadFacets", "RenderError", "Renderer", "environment"]
+           "LinkView", "Recorded", "RenderError", "Renderer", "environment", "recorded"]
 
 
 class Renderer(EntityPages, ListingPages):
@@ -25,18 +25,21 @@ class Renderer(EntityPages, ListingPages):
 
     def paths(self) -> list[str]:
         """Every page, in the order a full run renders them."""
+        graph = self.source
         return [urls.FEED, urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
-                *(urls.tag_path(tag) for tag in self.graph.tags), urls.TAGS_INDEX,
+                *(urls.tag_path(tag) for tag in graph.tags), urls.TAGS_INDEX,
                 urls.TIMELINE, *(urls.timeline_year_path(y) for y in self.years()), urls.GUIDE,
-                *(urls.page_path(Kind.BRIEF, b) for b in self.graph.briefs_by_date),
-                *(urls.page_path(Kind.ACTOR, a) for a in sorted(self.content.actors)),
-                *(urls.page_path(Kind.TERM, t) for t in sorted(self.content.terms))]
+                *(urls.page_path(Kind.BRIEF, b) for b in graph.briefs_by_date),
+                *(urls.page_path(Kind.ACTOR, a) for a in sorted(graph.content.actors)),
+                *(urls.page_path(Kind.TERM, t) for t in sorted(graph.content.terms))]
 
     def pages(self) -> list[tuple[str, str]]:
         return [self.page(path) for path in self.paths()]
 
     def page(self, path: str) -> tuple[str, str]:
-        """One page by its path (the incremental path renders the pages an edit reaches)."""
+        """One page by its path (the incremental path renders the pages an edit reaches);
+        what it reads is recorded from here to its end (`_done`)."""
+        self._reads.clear()
         listing = {urls.FEED: self.feed, urls.HOME: self.home,
                    urls.BRIEFS_INDEX: self.briefs_index, urls.ACTORS_INDEX: self.actors_index,
                    urls.GLOSSARY_INDEX: self.glossary_index, urls.TAGS_INDEX: self.tags_index,
@@ -57,15 +60,16 @@ class Renderer(EntityPages, ListingPages):
     def release(self, path: str) -> None:
         """Drop an entity's model and linked text once its own page is rendered: in a
         full run no later page reads them (listings read facets only)."""
-        owner = urls.page_owner(path, self.content.known_ids)
+        owner = urls.page_owner(path, self.source.content.known_ids)
         if owner is None:
             return
         kind, entity_id = owner
-        self.graph.rich.pop(entity_id, None)
-        self.content.of_kind(kind).pop(entity_id, None)
+        self.source.rich.pop(entity_id, None)
+        self.source.content.of_kind(kind).pop(entity_id, None)
 
     def years(self) -> dict[int, list[SiteEvent]]:
-        """Every event by year, computed once per renderer."""
+        """Every event by year, computed once per renderer (each caller reads the events)."""
+        self._reads.add("events:*")
         if self._years is None:
             self._years = self.timeline_years()
         return self._years

@@ -1,16 +1,17 @@
 """What every page family shares: link and card views, the recorded reads, one template call.
 
 Views hold finished values (Markup made by text.py, links with their hrefs and tooltips);
-templates only arrange them. Every facet a page reads goes through `ReadFacets` or
-`RendererBase.link`/`card`, so the pages an edit reaches are known, not guessed.
+templates only arrange them. Every read of the graph goes through `recorded`, so the pages
+an edit reaches are known, not guessed.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 import functools
-from collections.abc import Iterator, Mapping
+import typing
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from markupsafe import Markup
 from .. import structured, urls
 from ..diagnostics import BriefsError, Diagnostic
 from ..diagrams import Diagram, flowchart
-from ..link import Facet, Graph
+from ..link import READ_AS, Facet, Graph
 from ..load import Loc
 from ..models import MONTHS
 from ..text import (
@@ -65,6 +66,7 @@ class LinkView:
 
 
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class _KeyedByEntity(Mapping[str, V]):
@@ -94,16 +96,66 @@ class FacetText(_KeyedByEntity[str]):
         return str(getattr(self.facets[entity_id], self.attribute))
 
 
-class ReadFacets(_KeyedByEntity[Facet]):
-    """The graph's facets, noting each entity whose facet is read (the page dependency map)."""
+class Recorded(Mapping[str, V]):
+    """A mapping of the graph whose every read is noted in `reads`: `name:key` for one
+    value (present or not), `name:*` for the whole (iteration, length)."""
 
-    def __init__(self, facets: Mapping[str, Facet], reads: set[str]) -> None:
-        super().__init__(facets)
-        self.reads = reads
+    def __init__(self, name: str, data: Mapping[str, V], reads: set[str]) -> None:
+        self.name, self.data, self.reads = name, data, reads
 
-    def __getitem__(self, entity_id: str) -> Facet:
-        self.reads.add(entity_id)
-        return self.facets[entity_id]
+    def __getitem__(self, key: str) -> V:
+        self.reads.add(f"{self.name}:{key}")
+        return self.data[key]
+
+    def __contains__(self, key: object) -> bool:
+        self.reads.add(f"{self.name}:{key}")
+        return key in self.data
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads.add(f"{self.name}:*")
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.reads.add(f"{self.name}:*")
+        return len(self.data)
+
+
+class RecordedSequence(Sequence[T]):
+    """A sequence of the graph (events, edges, briefs by date) read only as a whole."""
+
+    def __init__(self, name: str, data: Sequence[T], reads: set[str]) -> None:
+        self.name, self.data, self.reads = name, data, reads
+
+    @typing.overload
+    def __getitem__(self, index: int) -> T: ...
+    @typing.overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        self.reads.add(f"{self.name}:*")
+        return self.data[index]
+
+    def __len__(self) -> int:
+        self.reads.add(f"{self.name}:*")
+        return len(self.data)
+
+
+def recorded(graph: Graph, reads: set[str]) -> Graph:
+    """The graph as pages see it: every field read through the recorder, by the way its
+    declaration in link.Graph says it is read (READ_AS), so no read goes unnoted."""
+    view = copy.copy(graph)
+    for name, how in READ_AS.items():
+        value = getattr(graph, name)
+        if how in {"entity", "facet"}:
+            setattr(view, name, Recorded(how, value, reads))
+        elif how == "derived":
+            setattr(view, name, Recorded(name, value, reads) if isinstance(value, Mapping)
+                    else RecordedSequence(name, value, reads))
+    # An entity's model is its own data, read as `entity:<id>` like its linked text; its
+    # seed changes only with a seed file, which is a full run (incremental.edited_files).
+    view.content = copy.copy(graph.content)
+    for field in ("briefs", "actors", "terms"):
+        setattr(view.content, field, Recorded("entity", getattr(graph.content, field), reads))
+    return view
 
 
 class RenderError(BriefsError):
@@ -118,12 +170,13 @@ class RendererBase:
     """The graph, the template environment and the helpers every page family uses."""
 
     def __init__(self, graph: Graph, env: jinja2.Environment, config: SiteConfig) -> None:
-        # Every facet a page reads is noted: `page_reads` maps each rendered page to the
-        # entities whose facets it shows, so an edit of one re-renders exactly its readers.
+        # Every read of the graph is noted (`recorded`): `page_reads` maps each rendered page
+        # to the keys it read, so an edit re-renders exactly the readers of what changed.
         self._reads: set[str] = set()
         self.page_reads: dict[str, frozenset[str]] = {}
-        self.graph = dataclasses.replace(graph, facets=ReadFacets(graph.facets, self._reads))
-        self.content = graph.content
+        self.source = graph  # unrecorded: for routing and releasing, never for a page
+        self.graph = recorded(graph, self._reads)
+        self.content = self.graph.content
         self.env = env
         self.config = config
         self.names = FacetText(self.graph.facets, "name")
@@ -143,7 +196,7 @@ class RendererBase:
 
     def link(self, from_page: str, entity_id: str) -> LinkView:
         """A link to an entity with its name and tooltip; shared by pages at one depth."""
-        self._reads.add(entity_id)
+        self._reads.add(f"facet:{entity_id}")  # also when the view comes from the cache
         key = (urls.page_url(from_page).count("/"), entity_id)
         view = self._links.get(key)
         if view is None:
@@ -236,7 +289,7 @@ class RendererBase:
 
     def card(self, from_page: str, brief_id: str) -> Markup:
         """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
-        self._reads.add(brief_id)
+        self._reads.add(f"facet:{brief_id}")  # also when the card comes from the cache
         key = (urls.page_url(from_page).count("/"), brief_id)
         html = self._cards.get(key)
         if html is None:
