@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections import defaultdict
 from typing import Any
 
@@ -14,6 +15,15 @@ from ..urls import Kind
 from .views import LinkView, RendererBase, sort_text
 
 TIMELINE_LATEST = 50  # events on the timeline's first page; each year has a page of its own
+
+
+def base_letters(text: str) -> str:
+    """`text` with its accents dropped (NFKD, combining marks removed): "État" -> "Etat".
+
+    Only marks go: a non-Latin letter stays itself, so "Мир" is still filed under Other.
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
 
 
 class ListingPages(RendererBase):
@@ -56,8 +66,9 @@ class ListingPages(RendererBase):
         path = urls.GLOSSARY_INDEX
         letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for term_id, term in sorted(self._of_kind(Kind.TERM).items(),
-                                    key=lambda t: (sort_text(t[1].name), t[0])):
-            first = sort_text(term.name)[:1].upper()
+                                    key=lambda t: (base_letters(sort_text(t[1].name)),
+                                                   sort_text(t[1].name), t[0])):
+            first = base_letters(sort_text(term.name))[:1].upper()
             letter = first if "A" <= first <= "Z" else "Other"
             letters[letter].append({"link": self.link(path, term_id),
                                     "definition": term.tooltip})
