@@ -304,3 +304,12 @@ def test_a_released_document_finds_its_positions_again(project: Path) -> None:
     assert [doc.at(loc) for loc in values] == list(values.values())
     assert [doc.key_at(loc) for loc in keys] == [keys[loc] for loc in keys]
     assert doc.spans == spans and not doc.released
+
+
+def test_templates_stay_readable() -> None:
+    """Whitespace control, not long lines: no template line over 200 characters."""
+    folder = Path(__file__).parent.parent / "site_templates"
+    long = [f"{p.relative_to(folder)}:{n}" for p in sorted(folder.rglob("*.j2"))
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if len(line) > 200]
+    assert long == []
