@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .link import Edge
+from .graph import Edge
 from .text import mermaid_label
 
 _ACC_UNSAFE = re.compile(r"[^\w ,.'’-]")

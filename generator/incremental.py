@@ -3,9 +3,9 @@
 This is caching for the one pipeline, not a second one: the same stages (validate, link,
 facets, derive, render, write) run on the edited files, and what the last full run
 computed for the others is read from the state (`.briefs-cache/state.sqlite`):
-- each entity's facet (`link.Facet`: all that other pages show of it or derive from it),
+- each entity's facet (`graph.Facet`: all that other pages show of it or derive from it),
 - every value of the derived indexes, by the key pages read it with (`related:<id>`,
-  `tags:*`, ...: link.Graph declares how each field is read) with a digest of it,
+  `tags:*`, ...: graph.Graph declares how each field is read) with a digest of it,
 - the dependency map: every key each page read while rendering, recorded by the one
   accessor every read goes through (`render.recorded`), kept as (key, page) rows,
 - the alias table and the id index.
@@ -47,26 +47,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, serial, urls
+from .aliases import matcher_for_text, running_text
 from .diagnostics import BriefsError
+from .graph import DERIVED, Facet, Graph, SiteEvent, derive, derive_input
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
-from .link import (
-    DERIVED,
-    AnyEntity,
-    Facet,
-    Graph,
-    Linked,
-    SiteEvent,
-    derive,
-    derive_input,
-    facet_of,
-    link_entity,
-    matcher_for_text,
-    running_text,
-    split_involved,
-)
+from .link import Linked, facet_of, link_entity, split_involved
 from .render import TEMPLATES_DIR, FacetText, Renderer, RenderError, environment
 from .urls import Kind, SiteConfig
-from .validate import Content, load_seed, validate_file
+from .validate import AnyEntity, Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
@@ -234,13 +222,13 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [(k, _dump(v)) for k, v in meta.items()])
-            db.executemany("INSERT INTO entity VALUES (?, ?)",
-                           [(i, _dump(f)) for i, f in graph.facets.items()])
+            db.executemany("INSERT INTO entity VALUES (?, ?)",  # streamed, row by row
+                           ((i, _dump(f)) for i, f in graph.facets.items()))
             wholes = {key for keys in reads.values() for key in keys if key.endswith(":*")}
-            db.executemany("INSERT INTO derived VALUES (?, ?, ?)", [
-                (key, blob, _digest(blob)) for key, blob in _derived_values(graph, wholes)])
+            db.executemany("INSERT INTO derived VALUES (?, ?, ?)", (
+                (key, blob, _digest(blob)) for key, blob in _derived_values(graph, wholes)))
             db.executemany("INSERT INTO reader VALUES (?, ?)",
-                           [(key, page) for page, keys in reads.items() for key in keys])
+                           ((key, page) for page, keys in reads.items() for key in keys))
             for statement in _INDEXES:
                 db.execute(statement)
             db.commit()
@@ -254,7 +242,7 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
 
 
 def _derived_values(graph: Graph, wholes: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    """Every value of the derived indexes as pages read it (link.Graph, render.recorded):
+    """Every value of the derived indexes as pages read it (graph.Graph, render.recorded):
     `field:key` for each key of a mapping, `field:*` for the whole when a page reads it so."""
     for name in DERIVED:
         value = getattr(graph, name)
@@ -316,7 +304,7 @@ class StoredFacets(Mapping[str, Facet]):
         return len(self.known)
 
 
-# What each stored value must be (from link.Graph's annotations); anything else is refused.
+# What each stored value must be (from graph.Graph's annotations); anything else is refused.
 _GRAPH_TYPES = typing.get_type_hints(Graph)
 _VALUE_TYPES: dict[str, Any] = {
     name: typing.get_args(_GRAPH_TYPES[name])[1] for name in DERIVED

@@ -10,9 +10,10 @@ from typing import Literal
 
 from . import cache, incremental
 from .diagnostics import Diagnostic, DiagnosticsError
+from .graph import Graph
 from .incremental import FullReason, Reason
 from .inventory import discover, folder_problems
-from .link import Graph, all_entities, link
+from .link import all_entities, link
 from .lock import project_lock
 from .render import ASSETS_DIR, TEMPLATES_DIR, Renderer, RenderError, environment
 from .urls import SiteConfig

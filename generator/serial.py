@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .diagnostics import BriefsError
-from .link import Edge, EventFacet, Facet, SiteEvent
+from .graph import Edge, EventFacet, Facet, SiteEvent
 from .models import PartialDate
 from .text import (
     BulletList,

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from . import urls
+from .graph import Facet, Graph
 from .kinds import ACTOR_KINDS
-from .link import Facet, Graph
 from .urls import Kind, SiteConfig
 
 MAX_FEED_ENTRIES = 50

@@ -40,6 +40,9 @@ class Seed:
     meta: SeedMeta | None
 
 
+AnyEntity = Entity[Brief] | Entity[Actor] | Entity[Term]
+
+
 @dataclass
 class Content:
     """Everything that validated, plus every id that exists (valid or not) for references."""

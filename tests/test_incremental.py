@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 from generator import cache, incremental, serial
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticsError, EnvironmentProblem
+from generator.graph import Graph
 from generator.incremental import FullReason, Reason
-from generator.link import Graph
 from generator.pipeline import GenerateReport, check, generate, generate_files
 from generator.site import site_config
 from generator.urls import SiteConfig

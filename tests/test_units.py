@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import cli, load
-from generator.link import Graph, link
+from generator.graph import Graph
+from generator.link import link
 from generator.pipeline import check
 from generator.provenance import normalise, verify_quote
 from generator.text import Link, LinkTarget, Mention, parse_rich, render_rich

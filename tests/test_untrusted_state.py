@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from generator import cache, incremental, lock, render, serial
 from generator.diagnostics import BriefsError, EnvironmentProblem
-from generator.link import DERIVED, Edge, EventFacet, Facet, SiteEvent
+from generator.graph import DERIVED, Edge, EventFacet, Facet, SiteEvent
 from generator.mkdocs_plugin import BriefsPlugin
 from generator.models import PartialDate
 from generator.pipeline import check, generate, generate_files

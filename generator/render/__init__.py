@@ -9,7 +9,7 @@ the site and `Renderer.page()` builds one from its path.
 from __future__ import annotations
 
 from .. import urls
-from ..link import SiteEvent
+from ..graph import SiteEvent
 from ..urls import Kind
 from .entities import EntityPages
 from .listings import ListingPages

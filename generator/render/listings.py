@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import structured, urls
 from ..diagrams import unique_edges
+from ..graph import SiteEvent
 from ..kinds import ACTOR_KINDS
-from ..link import SiteEvent
 from ..urls import Kind
 from .views import LinkView, RendererBase, sort_text
 

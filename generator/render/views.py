@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .. import structured, urls
 from ..diagnostics import BriefsError, Diagnostic
 from ..diagrams import Diagram, flowchart
-from ..link import READ_AS, Facet, Graph
+from ..graph import READ_AS, Facet, Graph
 from ..load import Loc
 from ..models import MONTHS
 from ..text import (
@@ -141,7 +141,7 @@ class RecordedSequence(Sequence[T]):
 
 def recorded(graph: Graph, reads: set[str]) -> Graph:
     """The graph as pages see it: every field read through the recorder, by the way its
-    declaration in link.Graph says it is read (READ_AS), so no read goes unnoted."""
+    declaration in graph.Graph says it is read (READ_AS), so no read goes unnoted."""
     view = copy.copy(graph)
     for name, how in READ_AS.items():
         value = getattr(graph, name)
