@@ -618,8 +618,8 @@ def _render_inlines(inlines: tuple[Inline, ...], targets: dict[str, LinkTarget])
         elif isinstance(node, Strong):
             out.append(f"<strong>{_render_inlines(node.children, targets)}</strong>")
         elif isinstance(node, Link):
-            out.append(f'<a href="{html_text(_one_line(node.url))}" rel="nofollow noopener">'
-                       f"{_render_inlines(node.children, targets)}</a>")
+            out.append(f'<a href="{html_text(_one_line(node.url))}" class="external" '
+                       f'rel="nofollow noopener">{_render_inlines(node.children, targets)}</a>')
         else:
             target = targets[node.target]
             if isinstance(node, Mention):

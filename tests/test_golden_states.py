@@ -418,8 +418,8 @@ def test_empty_sections_are_left_out(tmp_path: Path) -> None:
     assert 'class="tag"' not in pages["briefs/abidjan-budget-vote.md"]
     assert "diagrams: true" not in pages["briefs/abidjan-budget-vote.md"]
     # The running text's plain link survives, its query string escaped once.
-    assert ('<a href="https://example.org/budget-2025?lang=fr&amp;part=1" rel="nofollow '
-            "noopener\">the finance ministry&#x27;s summary</a>"
+    assert ('<a href="https://example.org/budget-2025?lang=fr&amp;part=1" class="external" '
+            "rel=\"nofollow noopener\">the finance ministry&#x27;s summary</a>"
             ) in pages["briefs/abidjan-budget-vote.md"]
     actor = pages["actors/zoe-obrien.md"]
     assert _headings(actor) == ["Appears in"]

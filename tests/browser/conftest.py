@@ -46,6 +46,9 @@ OPEN_SHADOW_ROOTS = """
 """
 BRIEF_ID = "xi-lavrov-beijing-talks"
 MISSING_PAGE = "no-such-page/"  # any unknown path: the server answers 404 with site/404.html
+RUNNING_TEXT_ANCHOR = "despite its invasion of Ukraine."
+RUNNING_TEXT_URL = "https://example.org/agreement"
+RUNNING_TEXT_LINK = f" Read more on the [agreement text]({RUNNING_TEXT_URL})."
 # What each rendered diagram shows: node labels, edge labels and node links (absolute URLs).
 READ_DIAGRAMS = """() => Array.from(document.querySelectorAll('div.mermaid')).map(host => {
   const svg = host.shadowRoot && host.shadowRoot.querySelector('svg');
@@ -169,6 +172,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from generator import site as site_module
 
     root = copy_project(tmp_path_factory.mktemp("browser") / "project")
+    # A plain Markdown link in running text, which the included content does not have
+    brief = root / "briefs" / f"{BRIEF_ID}.yaml"
+    text = brief.read_text(encoding="utf-8")
+    assert RUNNING_TEXT_ANCHOR in text
+    brief.write_text(text.replace(RUNNING_TEXT_ANCHOR, RUNNING_TEXT_ANCHOR + RUNNING_TEXT_LINK),
+                     encoding="utf-8")
     handler = type("Handler", (_Handler,), {"site_folder": root / "site"})
     server = http.server.ThreadingHTTPServer(
         (LOCAL_HOST, 0), functools.partial(handler, directory=str(root / "site")))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import BRIEF_ID, MISSING_PAGE, Site, wait_for_diagrams
+from .conftest import BRIEF_ID, MISSING_PAGE, RUNNING_TEXT_URL, Site, wait_for_diagrams
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +97,17 @@ def test_no_serious_axe_violations(*, site: Site, axe_js: Path, scheme_page: Cal
     if blocking:
         print(f"\naxe: {name} ({scheme}):\n{describe(violations)}")
     assert not blocking, f"{name} page ({scheme}):\n{describe(blocking)}"
+
+
+def test_links_in_running_text_are_underlined(*, site: Site, scheme_page: Callable[[str], Any]
+                                               ) -> None:
+    """A plain Markdown link inside a paragraph is told apart without colour (the axe run
+    above covers the brief page that holds it, in light and dark)."""
+    link = site.soup(PAGES["brief"]).select_one(f'p a[href="{RUNNING_TEXT_URL}"]')
+    assert link is not None, "the test content lost its link in running text"
+    for scheme in SCHEMES:
+        page = scheme_page(scheme)
+        page.goto(site.page_url(PAGES["brief"]))
+        line = page.eval_on_selector(f'a[href="{RUNNING_TEXT_URL}"]',
+                                     "a => getComputedStyle(a).textDecorationLine")
+        assert "underline" in line, f"{scheme}: {line}"
