@@ -13,13 +13,15 @@ import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .load import Loc
-from .models import PartialDate
+from .models import Actor, Brief, PartialDate, Term
 from .text import Rich
 from .urls import Kind
-from .validate import Content
+
+if typing.TYPE_CHECKING:
+    from .validate import Content
 
 MAX_RELATED = 5
 # A key (actor, term or tag) shared by more briefs than this says little about how two
@@ -51,9 +53,10 @@ class EventFacet:
     actors: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facet:
-    """All that any page other than an entity's own shows of it or derives from it.
+    """All that any page other than an entity's own shows of it or derives from it; one
+    class per kind (the table of kinds names it).
 
     Names and tooltips of links, brief cards, timeline events, the feed, the indexes and
     every derived index of the graph (appears-in lists, related briefs, tags, timelines,
@@ -62,26 +65,105 @@ class Facet:
     incremental path (generator/incremental.py) relies on it and the tests check it.
     """
 
-    kind: Kind
+    kind: typing.ClassVar[Kind]
     name: str
     tooltip: str  # plain text: a brief's dek, an actor's summary, a term's definition
     aliases: tuple[str, ...] = ()
-    # briefs
-    date: dt.date | None = None
+
+    def derive_input(self) -> DeriveInput:
+        """All that `derive` reads of this entity."""
+        return DeriveInput(self.kind, self.name)
+
+    @classmethod
+    def of(cls, model: Any, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
+           names: Mapping[str, str]) -> Facet:
+        """The facet of a linked model (its linked text, what it involves; `names` turns
+        references in plain text into names)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class BriefFacet(Facet):
+    kind = Kind.BRIEF
+    date: dt.date
     updated: dt.date | None = None
     tags: tuple[str, ...] = ()
     involved: tuple[str, ...] = ()  # actors and terms, in reading order
     events: tuple[EventFacet, ...] = ()
     relations: tuple[tuple[str, str, str], ...] = ()  # from, to, label
     updates: tuple[tuple[dt.date, str], ...] = ()  # date, plain note (the feed)
-    # actors
-    actor_kind: str = ""
+
+    @classmethod
+    def of(cls, model: Brief, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
+           names: Mapping[str, str]) -> BriefFacet:
+        return cls(
+            name=model.title, tooltip=model.dek, date=model.date, updated=model.updated,
+            tags=tuple(model.tags), involved=involved,
+            events=tuple(EventFacet(e.date, linked[("timeline", i, "event")], tuple(e.actors))
+                         for i, e in enumerate(model.timeline)),
+            relations=tuple((r.from_, r.to, r.label) for r in model.relations),
+            updates=tuple((u.date, u.note.plain(names)) for u in model.updates))
+
+    def derive_input(self) -> DeriveInput:
+        return DeriveInput(self.kind, self.name, date=self.date, tags=self.tags,
+                           involved=self.involved,
+                           events=tuple(EventKey(e.date, e.actors) for e in self.events),
+                           relations=self.relations)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActorFacet(Facet):
+    kind = Kind.ACTOR
+    actor_kind: str
     role: str = ""
-    summary: Rich | None = None
+    summary: Rich
     members: tuple[str, ...] = ()
     affiliation: str = ""
-    # terms
+
+    @classmethod
+    def of(cls, model: Actor, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
+           names: Mapping[str, str]) -> ActorFacet:
+        return cls(name=model.name, tooltip=model.summary.plain(names),
+                   aliases=tuple(model.aliases), actor_kind=model.kind, role=model.role or "",
+                   summary=model.summary, members=tuple(model.members),
+                   affiliation=model.affiliation or "")
+
+    def derive_input(self) -> DeriveInput:
+        return DeriveInput(self.kind, self.name, members=self.members,
+                           affiliation=self.affiliation)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TermFacet(Facet):
+    kind = Kind.TERM
     used_by: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, model: Term, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
+           names: Mapping[str, str]) -> TermFacet:
+        return cls(name=model.term, tooltip=model.definition, aliases=tuple(model.aliases),
+                   used_by=tuple(model.used_by))
+
+    def derive_input(self) -> DeriveInput:
+        return DeriveInput(self.kind, self.name, used_by=self.used_by)
+
+
+AnyFacet = BriefFacet | ActorFacet | TermFacet
+F = TypeVar("F", bound=Facet)
+
+
+def facet_as(facets: Mapping[str, Facet], entity_id: str, cls: type[F]) -> F:
+    """The facet of `entity_id`, which must be of class `cls` (a page asks for the kind
+    it shows; anything else is a bug, never content: references are checked by kind)."""
+    facet = facets[entity_id]
+    if not isinstance(facet, cls):  # pragma: no cover - references are checked by kind
+        raise TypeError(f"'{entity_id}' is {type(facet).__name__}, not {cls.__name__}")
+    return facet
+
+
+def facets_of(facets: Mapping[str, Facet], cls: type[F]) -> dict[str, F]:
+    """The facets of every entity of one kind."""
+    return {i: f for i, f in facets.items() if isinstance(f, cls)}
 
 
 # How pages read a field of the graph (see Graph).
@@ -142,32 +224,26 @@ class EventKey(typing.NamedTuple):
 
 @dataclass(frozen=True)
 class DeriveInput:
-    """All that `derive` reads of a facet. `derive` sees nothing else, so an edit that
-    leaves these equal leaves every derived index as it was: the incremental path compares
-    them, and no other list of fields exists."""
+    """All that `derive` reads of a facet (Facet.derive_input). `derive` sees nothing else,
+    so an edit that leaves these equal leaves every derived index as it was: the
+    incremental path compares them, and no other list of fields exists."""
 
     kind: Kind
     name: str
-    date: dt.date | None
-    tags: tuple[str, ...]
-    involved: tuple[str, ...]
-    events: tuple[EventKey, ...]
-    relations: tuple[tuple[str, str, str], ...]
-    members: tuple[str, ...]
-    affiliation: str
-    used_by: tuple[str, ...]
-
-
-def derive_input(facet: Facet) -> DeriveInput:
-    return DeriveInput(facet.kind, facet.name, facet.date, facet.tags, facet.involved,
-                       tuple(EventKey(e.date, e.actors) for e in facet.events),
-                       facet.relations, facet.members, facet.affiliation, facet.used_by)
+    date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    involved: tuple[str, ...] = ()
+    events: tuple[EventKey, ...] = ()
+    relations: tuple[tuple[str, str, str], ...] = ()
+    members: tuple[str, ...] = ()
+    affiliation: str = ""
+    used_by: tuple[str, ...] = ()
 
 
 def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
     """Every index of the graph that spans entities (its `derived` fields), computed from
     the facets' DeriveInput alone."""
-    inputs = {i: derive_input(f) for i, f in facets.items()}
+    inputs = {i: f.derive_input() for i, f in facets.items()}
     briefs = {i: f for i, f in inputs.items() if f.kind is Kind.BRIEF}
     actors = {i: f for i, f in inputs.items() if f.kind is Kind.ACTOR}
     terms = {i: f for i, f in inputs.items() if f.kind is Kind.TERM}

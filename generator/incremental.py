@@ -49,7 +49,7 @@ from typing import Any
 from . import cache, serial, urls
 from .aliases import matcher_for_text, running_text
 from .diagnostics import BriefsError
-from .graph import DERIVED, Facet, Graph, SiteEvent, derive, derive_input
+from .graph import DERIVED, AnyFacet, Facet, Graph, SiteEvent, derive
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import Linked, facet_of, link_entity, split_involved
 from .render import TEMPLATES_DIR, FacetText, Renderer, RenderError, environment
@@ -58,7 +58,7 @@ from .validate import AnyEntity, Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "5"
+FORMAT = "6"
 _LISTINGS = frozenset({urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
                        urls.TAGS_INDEX, urls.TIMELINE, urls.GUIDE, urls.FEED})
 _SCHEMA = (
@@ -280,7 +280,7 @@ class StoredFacets(Mapping[str, Facet]):
         return facet
 
     def _facet(self, entity_id: str, blob: Any) -> Facet:
-        facet: Facet = _decode(blob, Facet, f"facet of '{entity_id}'")
+        facet: Facet = _decode(blob, AnyFacet, f"facet of '{entity_id}'")
         if facet.kind is not self.known.get(entity_id):
             raise _corrupt(f"the facet of '{entity_id}' is of another kind")
         return facet
@@ -305,7 +305,7 @@ class StoredFacets(Mapping[str, Facet]):
 
 
 # What each stored value must be (from graph.Graph's annotations); anything else is refused.
-_GRAPH_TYPES = typing.get_type_hints(Graph)
+_GRAPH_TYPES = typing.get_type_hints(Graph, localns={"Content": Content})
 _VALUE_TYPES: dict[str, Any] = {
     name: typing.get_args(_GRAPH_TYPES[name])[1] for name in DERIVED
     if typing.get_origin(_GRAPH_TYPES[name]) is dict}
@@ -530,7 +530,7 @@ class _Run:
         # What changed, as pages read it (render.recorded): each edited entity's own data,
         # each changed facet and, when derive's inputs changed, each derived value.
         keys = {f"entity:{e.id}" for e in edited} | {f"facet:{i}" for i in changed}
-        rederive = any(derive_input(f) != derive_input(self.stored[i])
+        rederive = any(f.derive_input() != self.stored[i].derive_input()
                        for i, f in changed.items())
         self.stored.loaded.update(changed)
         graph = Graph(self.content, facets=self.stored, aliases=self.meta.aliases,

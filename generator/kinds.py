@@ -2,9 +2,13 @@
 
 A row says where a kind's files live (`folder` under briefs/), which model validates it,
 which of its fields are rich text (in the order a reader meets them: the first mention of
-an alias is linked there) and which fields hold references, with the kinds each accepts.
-Inventory, validation, reference checks, mention linking, the JSON Schemas, scaffolding
-and the CLI's choices read this table; a field path is written with the YAML keys.
+an alias is linked there), which fields hold references with the kinds each accepts, its
+facet (what other pages show of it: a class of graph.py that builds itself from the
+model) and the builder of its own page (a method of the renderer's page families).
+Inventory, validation, reference checks, mention linking, facets, routes and rendering,
+the JSON Schemas, scaffolding and the CLI's choices read this table; a field path is
+written with the YAML keys. A new kind is a model, a row, a facet, a page builder and
+its templates.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .graph import ActorFacet, BriefFacet, Facet, TermFacet
 from .load import Loc
 from .models import Actor, ActorKind, Brief, SeedMeta, Term, model_in
 from .text import Rich
@@ -44,6 +49,8 @@ class KindSpec:
     name_field: str  # the field shown as its name
     rich: tuple[Path, ...]  # rich-text fields, in reading order
     refs: tuple[RefField, ...]  # reference fields, in reading order
+    facet: type[Facet]  # what other pages show of it (graph.py), built by `facet.of`
+    page: str  # the page family's builder of its own page (render/), by name
 
     @property
     def section(self) -> str:
@@ -66,16 +73,19 @@ KINDS: dict[Kind, KindSpec] = {
               RefField(("relations", EACH, ("from", "to")), _ACTOR),
               RefField(("actors", EACH), _ACTOR),
               RefField(("terms", EACH), (Kind.TERM,))),
+        facet=BriefFacet, page="brief_page",
     ),
     Kind.ACTOR: KindSpec(
         Kind.ACTOR, "actors", Actor, "name",
         rich=(("summary",), ("profile",)),
         refs=(RefField(("affiliation",), _ACTOR), RefField(("members", EACH), _ACTOR)),
+        facet=ActorFacet, page="actor_page",
     ),
     Kind.TERM: KindSpec(
         Kind.TERM, "glossary", Term, "term",
         rich=(("explanation",),),
         refs=(RefField(("used_by", EACH), _ACTOR), RefField(("related", EACH), ANY)),
+        facet=TermFacet, page="term_page",
     ),
 }
 

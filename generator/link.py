@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from .aliases import AliasMatcher, alias_claims, matcher_for
 from .diagnostics import Diagnostic, did_you_mean
-from .graph import EventFacet, Facet, Graph, derive
-from .kinds import ANY, references, rich_fields
+from .graph import Facet, Graph, derive
+from .kinds import ANY, KINDS, references, rich_fields
 from .load import Document, Loc
 from .models import Actor, Brief, Term
 from .provenance import verify_quote
@@ -89,22 +89,8 @@ def link_entity(entity: AnyEntity, content: Content, matcher: AliasMatcher) -> L
 
 
 def facet_of(entity: AnyEntity, linked: Linked, names: Mapping[str, str]) -> Facet:
-    model = entity.model
-    if isinstance(model, Brief):
-        return Facet(
-            Kind.BRIEF, model.title, model.dek, date=model.date, updated=model.updated,
-            tags=tuple(model.tags), involved=linked.involved,
-            events=tuple(EventFacet(e.date, linked.rich[("timeline", i, "event")],
-                                    tuple(e.actors)) for i, e in enumerate(model.timeline)),
-            relations=tuple((r.from_, r.to, r.label) for r in model.relations),
-            updates=tuple((u.date, u.note.plain(names)) for u in model.updates))
-    if isinstance(model, Actor):
-        return Facet(Kind.ACTOR, model.name, model.summary.plain(names),
-                     aliases=tuple(model.aliases), actor_kind=model.kind, role=model.role or "",
-                     summary=model.summary, members=tuple(model.members),
-                     affiliation=model.affiliation or "")
-    return Facet(Kind.TERM, model.term, model.definition, aliases=tuple(model.aliases),
-                 used_by=tuple(model.used_by))
+    """What other pages show of a linked entity: its kind's facet (the table of kinds)."""
+    return KINDS[entity.kind].facet.of(entity.model, linked.rich, linked.involved, names)
 
 
 # ---------------------------------------------------------------- references

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from . import urls
-from .graph import Facet, Graph
+from .graph import ActorFacet, BriefFacet, Graph, facet_as
 from .kinds import ACTOR_KINDS
 from .urls import Kind, SiteConfig
 
@@ -20,7 +20,8 @@ def absolute(config: SiteConfig, path: str) -> str:
 def entity_ref(graph: Graph, config: SiteConfig, entity_id: str) -> dict[str, Any]:
     kind = graph.kind_of(entity_id)
     if kind is Kind.ACTOR:
-        schema_type = ACTOR_KINDS[graph.facets[entity_id].actor_kind].schema_type
+        schema_type = ACTOR_KINDS[facet_as(graph.facets, entity_id, ActorFacet).actor_kind
+                                   ].schema_type
     elif kind is Kind.TERM:
         schema_type = "DefinedTerm"
     else:
@@ -128,7 +129,7 @@ def atom_feed_view(graph: Graph, config: SiteConfig) -> dict[str, Any]:
     home = config.site_url or "./"
     entries = []
     for brief_id in ids:
-        brief = briefs[brief_id]
+        brief = facet_as(briefs, brief_id, BriefFacet)
         url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
         entries.append({
             "title": brief.name, "id": url, "url": url, "summary": brief.tooltip,
@@ -139,15 +140,13 @@ def atom_feed_view(graph: Graph, config: SiteConfig) -> dict[str, Any]:
         })
     return {"title": config.site_name, "id": home, "home": home,
             "self": config.site_url + urls.FEED, "author": config.site_name,
-            "updated": max((_stamp(_modified(briefs[b])) for b in ids),
+            "updated": max((_stamp(_modified(facet_as(briefs, b, BriefFacet))) for b in ids),
                            default=_stamp(dt.date(1970, 1, 1))),
             "entries": entries}
 
 
-def _modified(brief: Facet, *, published: bool = False) -> dt.date:
-    day = brief.date if published else brief.updated or brief.date
-    assert day is not None
-    return day
+def _modified(brief: BriefFacet, *, published: bool = False) -> dt.date:
+    return brief.date if published else brief.updated or brief.date
 
 
 def _stamp(day: dt.date) -> str:

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from generator import cache, incremental, serial
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticsError, EnvironmentProblem
-from generator.graph import Graph
+from generator.graph import BriefFacet, Graph
 from generator.incremental import FullReason, Reason
 from generator.pipeline import GenerateReport, check, generate, generate_files
 from generator.site import site_config
@@ -429,7 +429,7 @@ def _add_a_table(corpus: Corpus) -> None:
 
 def _damage_a_facet(corpus: Corpus) -> None:
     _state_sql(corpus.root, ("UPDATE entity SET facet = ? WHERE id = ?",
-                             (b'{"Facet": {}}', corpus.briefs[1])))
+                             (b'{"BriefFacet": {}}', corpus.briefs[1])))
     _brief_edit(corpus)
 
 
@@ -500,7 +500,7 @@ def test_a_bug_in_the_incremental_path_fails_loudly(corpus: Corpus,
     def bug(*args: object) -> set[str]:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(incremental, "derive_input", bug)
+    monkeypatch.setattr(BriefFacet, "derive_input", bug)
     before = _docs(corpus.root)
     path = corpus.root / f"briefs/{corpus.briefs[1]}.yaml"
     _edit(path, _replace_value("dek", '"A dek that reaches listing pages."'))

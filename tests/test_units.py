@@ -314,3 +314,16 @@ def test_templates_stay_readable() -> None:
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
             if len(line) > 200]
     assert long == []
+
+
+def test_every_kind_names_its_facet_and_its_page_builder() -> None:
+    """The table of kinds is the one place a kind is declared: its facet builds from its
+    model and its page builder exists on the renderer."""
+    from generator.graph import Facet
+    from generator.kinds import KINDS
+    from generator.render import Renderer
+
+    for kind, spec in KINDS.items():
+        assert issubclass(spec.facet, Facet) and spec.facet.kind is kind
+        assert callable(getattr(Renderer, spec.page, None)), spec.page
+        assert "of" in vars(spec.facet), f"{spec.facet.__name__} builds no facet of its own"

@@ -32,7 +32,16 @@ from hypothesis import strategies as st
 
 from generator import cache, incremental, lock, render, serial
 from generator.diagnostics import BriefsError, EnvironmentProblem
-from generator.graph import DERIVED, Edge, EventFacet, Facet, SiteEvent
+from generator.graph import (
+    DERIVED,
+    ActorFacet,
+    AnyFacet,
+    BriefFacet,
+    Edge,
+    EventFacet,
+    SiteEvent,
+    TermFacet,
+)
 from generator.mkdocs_plugin import BriefsPlugin
 from generator.models import PartialDate
 from generator.pipeline import check, generate, generate_files
@@ -339,13 +348,17 @@ _rich = st.builds(
     _tuples(st.builds(MarkupProblem, _texts, _texts, _texts), 2))
 _partial = st.builds(PartialDate, st.integers(1, 9999), st.integers(0, 12), st.integers(0, 31))
 _events = st.builds(EventFacet, _partial, _rich, _tuples(_ids))
-_facets = st.builds(
-    Facet, st.sampled_from(Kind), _texts, _texts, aliases=_tuples(_texts),
-    date=st.none() | st.dates(), updated=st.none() | st.dates(), tags=_tuples(_ids),
-    involved=_tuples(_ids), events=_tuples(_events, 2),
-    relations=_tuples(st.tuples(_ids, _ids, _texts)),
-    updates=_tuples(st.tuples(st.dates(), _texts)), actor_kind=_texts, role=_texts,
-    summary=st.none() | _rich, members=_tuples(_ids), affiliation=_texts, used_by=_tuples(_ids))
+_facets = (
+    st.builds(BriefFacet, name=_texts, tooltip=_texts, aliases=_tuples(_texts),
+              date=st.dates(), updated=st.none() | st.dates(), tags=_tuples(_ids),
+              involved=_tuples(_ids), events=_tuples(_events, 2),
+              relations=_tuples(st.tuples(_ids, _ids, _texts)),
+              updates=_tuples(st.tuples(st.dates(), _texts)))
+    | st.builds(ActorFacet, name=_texts, tooltip=_texts, aliases=_tuples(_texts),
+                actor_kind=_texts, role=_texts, summary=_rich, members=_tuples(_ids),
+                affiliation=_texts)
+    | st.builds(TermFacet, name=_texts, tooltip=_texts, aliases=_tuples(_texts),
+                used_by=_tuples(_ids)))
 _site_events = st.builds(SiteEvent, _partial, _ids, st.integers(0, 99), _tuples(_ids))
 _edges = st.builds(Edge, _ids, _ids, _texts, st.none() | _ids)
 _values = st.recursive(
@@ -366,8 +379,9 @@ def test_serial_round_trips_every_registered_type(value: Any) -> None:
 
 def test_every_registered_type_is_generated() -> None:
     """The property above covers the whole allow-list."""
-    covered = {Facet, EventFacet, SiteEvent, Edge, PartialDate, Rich, Paragraph, BulletList,
-               MarkupProblem, Text, Code, Emph, Strong, Link, Ref, Mention}
+    covered = {BriefFacet, ActorFacet, TermFacet, EventFacet, SiteEvent, Edge, PartialDate,
+               Rich, Paragraph, BulletList, MarkupProblem, Text, Code, Emph, Strong, Link, Ref,
+               Mention}
     assert set(serial.REGISTERED) == covered
 
 
@@ -386,7 +400,9 @@ def test_serial_round_trips_a_real_state(project: Path) -> None:
         value = getattr(graph, name) if part == "*" else getattr(graph, name)[part]
         assert repr(serial.loads(blob, incremental._value_type(key))) == repr(value)
     facet = graph.facets[BRIEF]
-    assert serial.loads(serial.dumps(facet), Facet) == facet
+    assert serial.loads(serial.dumps(facet), AnyFacet) == facet
+    with pytest.raises(serial.SerialError):  # a brief's facet is not an actor's
+        serial.loads(serial.dumps(facet), ActorFacet)
 
 
 REFUSED = [
@@ -407,8 +423,9 @@ REFUSED = [
     b'{"Text": {"value": "x"}, "Code": {"value": "y"}}',
     b'{}',
     b'{"Paragraph": {"children": [{"date": "2024-01-01"}]}}',
-    b'{"Facet": {"kind": "brief", "name": "n", "tooltip": "t"}}',  # kind must be a Kind
-    b'{"Facet": {"kind": {"kind": "brief"}, "name": "n", "tooltip": "t", "date": "2024"}}',
+    b'{"Facet": {"name": "n", "tooltip": "t"}}',  # the base class is not registered
+    b'{"BriefFacet": {"kind": {"kind": "brief"}, "name": "n", "tooltip": "t"}}',  # no such field
+    b'{"BriefFacet": {"name": "n", "tooltip": "t", "date": "2024"}}',  # not a date
     b'{"Edge": {"source": "a", "target": "b", "label": "c", "brief": ["x"]}}',
     b'{"date": "not a date"}',
     b'{"date": 20240101}',
@@ -429,7 +446,7 @@ def test_serial_refuses_anything_else(data: bytes) -> None:
 def test_serial_checks_the_expected_type() -> None:
     text = serial.dumps(Text("x"))
     assert serial.loads(text, Text) == Text("x")
-    for wrong in (Facet, Code, str, tuple[Text, ...], dict[str, Text]):
+    for wrong in (BriefFacet, Code, str, tuple[Text, ...], dict[str, Text]):
         with pytest.raises(serial.SerialError):
             serial.loads(text, wrong)
     assert serial.loads(serial.dumps({"a": ("b",)}), dict[str, tuple[str, ...]]) == {"a": ("b",)}

@@ -1,6 +1,6 @@
-"""Render: the resolved graph -> page views -> Markdown pages in memory, through site_templates/.
+"""Render: the resolved graph -> page views -> Markdown pages, through site_templates/.
 
-By page family: `entities` (a brief's, an actor's, a term's own page), `listings` (home,
+By page family: `entities` (each kind's own page, named by the table of kinds), `listings` (home,
 indexes, tags, timeline, guide, feed), on the helpers of `views` and the Jinja environment
 of `templates`. Routes live here, in one place: `Renderer.paths()` lists every page of
 the site and `Renderer.page()` builds one from its path.
@@ -8,9 +8,11 @@ the site and `Renderer.page()` builds one from its path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import urls
 from ..graph import SiteEvent
-from ..urls import Kind
+from ..kinds import KINDS
 from .entities import EntityPages
 from .listings import ListingPages
 from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
@@ -29,12 +31,8 @@ class Renderer(EntityPages, ListingPages):
         return [urls.FEED, urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
                 *(urls.tag_path(tag) for tag in graph.tags), urls.TAGS_INDEX,
                 urls.TIMELINE, *(urls.timeline_year_path(y) for y in self.years()), urls.GUIDE,
-                *(urls.page_path(Kind.BRIEF, b) for b in graph.briefs_by_date),
-                *(urls.page_path(Kind.ACTOR, a) for a in sorted(graph.content.actors)),
-                *(urls.page_path(Kind.TERM, t) for t in sorted(graph.content.terms))]
-
-    def pages(self) -> list[tuple[str, str]]:
-        return [self.page(path) for path in self.paths()]
+                *(urls.page_path(kind, entity_id) for kind in KINDS
+                  for entity_id in sorted(graph.content.of_kind(kind)))]
 
     def page(self, path: str) -> tuple[str, str]:
         """One page by its path (the incremental path renders the pages an edit reaches);
@@ -53,9 +51,9 @@ class Renderer(EntityPages, ListingPages):
         if section == urls.TIMELINE_SECTION:
             year = int(entity_id)
             return self.timeline_year_page(year, self.years()[year])
-        kind = self.graph.kind_of(entity_id)
-        return {Kind.BRIEF: self.brief_page, Kind.ACTOR: self.actor_page,
-                Kind.TERM: self.term_page}[kind](entity_id)
+        builder: Callable[[str], tuple[str, str]] = getattr(
+            self, KINDS[self.graph.kind_of(entity_id)].page)  # the table of kinds names it
+        return builder(entity_id)
 
     def release(self, path: str) -> None:
         """Drop an entity's model and linked text once its own page is rendered: in a

@@ -9,9 +9,8 @@ from typing import Any
 
 from .. import structured, urls
 from ..diagrams import unique_edges
-from ..graph import SiteEvent
+from ..graph import ActorFacet, SiteEvent, TermFacet
 from ..kinds import ACTOR_KINDS
-from ..urls import Kind
 from .views import LinkView, RendererBase, sort_text
 
 TIMELINE_LATEST = 50  # events on the timeline's first page; each year has a page of its own
@@ -38,8 +37,8 @@ class ListingPages(RendererBase):
         latest = [self.card(path, b) for b in self.graph.briefs_by_date[:12]]
         return self.render("home.md.j2", path, latest=latest,
                            counts={"briefs": len(self.graph.briefs_by_date),
-                                   "actors": len(self._of_kind(Kind.ACTOR)),
-                                    "terms": len(self._of_kind(Kind.TERM))})
+                                   "actors": len(self._of_kind(ActorFacet)),
+                                    "terms": len(self._of_kind(TermFacet))})
 
     def briefs_index(self) -> tuple[str, str]:
         path = urls.BRIEFS_INDEX
@@ -49,9 +48,8 @@ class ListingPages(RendererBase):
     def actors_index(self) -> tuple[str, str]:
         path = urls.ACTORS_INDEX
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for actor_id, actor in sorted(self._of_kind(Kind.ACTOR).items(),
+        for actor_id, actor in sorted(self._of_kind(ActorFacet).items(),
                                       key=lambda a: (a[1].name.casefold(), a[0])):
-            assert actor.summary is not None
             groups[actor.actor_kind].append({
                 "link": self.link(path, actor_id),
                 "role": actor.role,
@@ -65,7 +63,7 @@ class ListingPages(RendererBase):
     def glossary_index(self) -> tuple[str, str]:
         path = urls.GLOSSARY_INDEX
         letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for term_id, term in sorted(self._of_kind(Kind.TERM).items(),
+        for term_id, term in sorted(self._of_kind(TermFacet).items(),
                                     key=lambda t: (base_letters(sort_text(t[1].name)),
                                                    sort_text(t[1].name), t[0])):
             first = base_letters(sort_text(term.name))[:1].upper()

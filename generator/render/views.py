@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .. import structured, urls
 from ..diagnostics import BriefsError, Diagnostic
 from ..diagrams import Diagram, flowchart
-from ..graph import READ_AS, Facet, Graph
+from ..graph import READ_AS, BriefFacet, F, Facet, Graph, facet_as, facets_of
 from ..load import Loc
 from ..models import MONTHS
 from ..text import (
@@ -33,7 +33,7 @@ from ..text import (
     render_rich,
     yaml_string,
 )
-from ..urls import Kind, SiteConfig
+from ..urls import SiteConfig
 from .templates import PAGE_TEMPLATES, TEMPLATES_DIR, xml_environment
 
 # Title and description of each section page (front matter, JSON-LD, search).
@@ -283,9 +283,9 @@ class RendererBase:
 
     # ------------------------------------------------------------ pages
 
-    def _of_kind(self, kind: Kind) -> dict[str, Facet]:
+    def _of_kind(self, cls: type[F]) -> dict[str, F]:
         """The facets of every entity of a kind (listing pages; a full run has them all)."""
-        return {i: f for i, f in self.graph.facets.items() if f.kind is kind}
+        return facets_of(self.graph.facets, cls)
 
     def card(self, from_page: str, brief_id: str) -> Markup:
         """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
@@ -293,7 +293,7 @@ class RendererBase:
         key = (urls.page_url(from_page).count("/"), brief_id)
         html = self._cards.get(key)
         if html is None:
-            brief = self.graph.facets[brief_id]
+            brief = facet_as(self.graph.facets, brief_id, BriefFacet)
             view = {
                 "link": self.link(from_page, brief_id),
                 "dek": brief.tooltip,
@@ -306,7 +306,7 @@ class RendererBase:
         return html
 
     def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
-        event = self.graph.facets[brief_id].events[event_index]
+        event = facet_as(self.graph.facets, brief_id, BriefFacet).events[event_index]
         return {
             "date": event.date.display,
             "iso": event.date.iso,
