@@ -298,6 +298,9 @@ class StoredFacets(Mapping[str, Facet]):
         return entity_id in self.known  # a full run that succeeded: every id is an entity
 
     def __iter__(self) -> Iterator[str]:
+        # whoever walks every entity (a listing page) reads their facets next: one query
+        if len(self.loaded) < len(self.known):
+            self.load_all()
         return iter(self.known)
 
     def __len__(self) -> int:

@@ -88,6 +88,7 @@ KINDS: dict[Kind, KindSpec] = {
         facet=TermFacet, page="term_page",
     ),
 }
+_SPEC_OF_MODEL: dict[type, KindSpec] = {spec.model: spec for spec in KINDS.values()}
 
 FOLDERS: dict[str, Kind] = {spec.folder: kind for kind, spec in KINDS.items()}
 
@@ -116,7 +117,7 @@ if tuple(ACTOR_KINDS) != typing.get_args(ActorKind):  # pragma: no cover - a pro
 
 
 def spec_of_model(model: BaseModel) -> KindSpec:
-    return next(spec for spec in KINDS.values() if isinstance(model, spec.model))
+    return _SPEC_OF_MODEL[type(model)]
 
 
 def values_at(model: BaseModel, path: Path) -> Iterator[tuple[Loc, Any]]:
@@ -140,10 +141,16 @@ def _walk(value: Any, path: Path, loc: Loc) -> Iterator[tuple[Loc, Any]]:
 
 
 def _attribute(model: type[BaseModel], key: str) -> str:
-    """The attribute behind a YAML key (`from` is `from_`)."""
-    if key in model.model_fields:
-        return key
-    return next(name for name, info in model.model_fields.items() if info.alias == key)
+    """The attribute behind a YAML key (`from` is `from_`), looked up once per model."""
+    found = _ATTRIBUTES.get((model, key))
+    if found is None:
+        found = key if key in model.model_fields else next(
+            name for name, info in model.model_fields.items() if info.alias == key)
+        _ATTRIBUTES[(model, key)] = found
+    return found
+
+
+_ATTRIBUTES: dict[tuple[type[BaseModel], str], str] = {}
 
 
 def rich_fields(model: BaseModel) -> Iterator[tuple[Loc, Rich]]:

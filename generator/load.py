@@ -149,7 +149,11 @@ def read_text(path: Path, rel: str, max_bytes: int = MAX_FILE_BYTES) -> str:
                                         "bytes")])
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(max_bytes + 1)
+            # a buffer of the file's size, not of the cap (a 4 MB buffer per seed was a
+            # third of the time spent loading); a file that grew is read on, to the cap
+            raw = handle.read(info.st_size + 1)
+            if len(raw) > info.st_size:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         raise LoadError([Diagnostic(rel, 1, 1, "environment",
                                     f"cannot read file: {exc.strerror or exc}")]) from exc
