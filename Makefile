@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint golden bench serve clean lock
+.PHONY: site test test-fast check lint golden bench serve clean lock
 
 NPM_DIR := .cache/npm
 NPM_STAMP := $(NPM_DIR)/.installed
@@ -46,10 +46,18 @@ check: $(STAMP) ## validate the content, write nothing
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000/
 	$(BIN)/briefs serve
 
+# Tests run in a random order (pytest-randomly); the summary's last lines name the seed that
+# replays it: `pytest --randomly-seed=N` (`-p no:randomly` runs them in file order).
 test: $(STAMP) $(NPM_STAMP) ## lint, type-check and run the whole test suite
 	$(BIN)/ruff check generator tests tools
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The loop while coding: no MkDocs builds, no browser, no long property or scale tests, and
+# a fifth of the Hypothesis examples (the "fast" profile, tests/conftest.py). `make test`
+# and CI run everything at full strength.
+test-fast: $(STAMP) $(NPM_STAMP) ## the quick test loop while coding; `make test` before pushing
+	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -n 2 -m "not slow and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests tools

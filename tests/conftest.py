@@ -1,20 +1,51 @@
-"""Shared fixtures: a copy of the project in a temporary folder, and the golden-file flag."""
+"""Shared fixtures: a copy of the project in a temporary folder, the golden-file flag, the
+Hypothesis profiles and the random-order seed in the summary."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("briefs", "seeds", "site_templates", "mkdocs.yml", "docs/.gitignore")
+
+# Property tests run their full example counts under Hypothesis' own profile ("default",
+# or "ci" where the CI variable is set): `make test` and CI. The "fast" profile, which
+# `make test-fast` selects with HYPOTHESIS_PROFILE=fast, keeps everything else of that
+# profile and runs a fifth of the examples. Derandomized tests stay deterministic under
+# pytest-randomly: Hypothesis seeds them from the test function, not from `random`.
+FAST_SHARE = 5
+_FULL = settings.get_profile(settings.get_current_profile_name())
+settings.register_profile("fast", parent=_FULL, max_examples=_FULL.max_examples // FAST_SHARE)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+
+def examples(full: int) -> int:
+    """A property test's example count: `full` under the full profile, a fifth of it
+    (at least 1) under "fast"."""
+    loaded = settings.get_profile(settings.get_current_profile_name()).max_examples
+    return max(1, full * loaded // _FULL.max_examples)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite golden files from the current output (review the diff)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            config: pytest.Config) -> None:
+    """pytest-randomly shuffles the tests; `-q` hides its header, so the seed that replays
+    this order is repeated at the end, next to any failure."""
+    seed = config.getoption("randomly_seed", None)
+    if isinstance(seed, int) and config.getoption("randomly_reorganize", False):
+        terminalreporter.write_line(f"random order: replay it with --randomly-seed={seed}")
 
 
 @pytest.fixture(autouse=True)

@@ -35,8 +35,9 @@ from generator.pipeline import check, generate
 from generator.provenance import verify_quote
 from generator.text import count_sentences, front_matter_problem, yaml_string
 from generator.urls import SiteConfig, id_problem, link_scheme_problem
+from tests.conftest import examples
 
-PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+PROPS = settings(max_examples=examples(300), deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
 CONFIG = SiteConfig("Briefs", "https://example.org/")
 REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})

@@ -42,6 +42,7 @@ from generator.pipeline import GenerateReport, check, generate, generate_files
 from generator.site import site_config
 from generator.urls import SiteConfig
 from generator.write import WriteReport
+from tests.conftest import examples
 from tests.corpus import Corpus, build_corpus
 
 BRIEFS, ACTORS, TERMS = 24, 16, 16
@@ -633,7 +634,7 @@ def _draw_edit(data: st.DataObject, pristine: Pristine) -> tuple[str, Path, Call
     return entity, target, change
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+@settings(max_examples=examples(15), deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_sequence_of_edits_matches_a_full_run(pristine: Pristine,

@@ -6,7 +6,8 @@
 * rich text renders to HTML whose text is its plain rendering, with only subset elements;
 * md_plain text rendered by Python-Markdown is exactly the text, with no new elements.
 
-Examples are derandomized so every run explores the same inputs.
+Examples are derandomized so every run explores the same inputs; `make test-fast` runs a
+fifth of them (the "fast" Hypothesis profile, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ from generator.cli import main
 from generator.diagnostics import CODES
 from generator.text import LinkTarget, md_plain, parse_rich, render_rich, text_problem
 from generator.urls import link_scheme_problem
+from tests.conftest import examples
 
 CASES_BASE = Path(__file__).resolve().parent / "cases" / "_base"
-PROPS = settings(max_examples=200, deadline=None, derandomize=True, database=None,
+PROPS = settings(max_examples=examples(200), deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow])
 DIAGNOSTIC_LINE = re.compile(r"^[^:\n]+:[1-9]\d*:[1-9]\d*: error\[([a-z0-9-]+)\]: .+$")
 
@@ -140,7 +142,7 @@ PLACES = ["briefs/extra.yaml", "briefs/actors/extra.yaml", "briefs/glossary/extr
 
 
 @pytest.mark.parametrize("c_loader", [True, False], ids=["libyaml", "pure-python"])
-@settings(PROPS, max_examples=100)
+@settings(PROPS, max_examples=examples(100))
 @given(place=st.sampled_from(PLACES),
        data=st.one_of(st.binary(max_size=200), yaml_text.map(str.encode),
                       st.text(max_size=100).map(lambda t: t.encode("utf-8", "surrogatepass"))))

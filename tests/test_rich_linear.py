@@ -34,6 +34,7 @@ from generator.text import (
     parse_rich_counted,
     render_rich,
 )
+from tests.conftest import examples
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,6 +122,7 @@ def test_parsing_work_grows_linearly(family: Family) -> None:
         previous = work
 
 
+@pytest.mark.slow  # a scale test (7 s): the growth test above checks the same bound up to 64 KB
 @pytest.mark.parametrize("family", FAMILIES.values(), ids=FAMILIES.keys())
 def test_200_kb_of_hostile_text_parses(family: Family) -> None:
     source = family(200_000)
@@ -133,7 +135,7 @@ RICH_PIECES = st.sampled_from([*"[]()*`\\| \nabAB", "**", "[[", "]]", "``", "]("
                                "https://x.example/"])
 
 
-@settings(derandomize=True, max_examples=300, deadline=None, database=None,
+@settings(derandomize=True, max_examples=examples(300), deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(source=st.one_of(st.lists(RICH_PIECES, max_size=400).map("".join),
                         st.text(alphabet="[]()*`\\| \nab", max_size=400)))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.cache import CACHE_DIR
-from generator.link import Graph
+from generator.graph import Graph
 from generator.pipeline import check, generate
 from generator.site import site_config
 from generator.urls import ID_RE, MAX_ID_LENGTH, RESERVED_IDS
@@ -87,8 +87,9 @@ def test_corpus_is_deterministic(tmp_path: Path, corpus: Corpus) -> None:
     assert other.actors[:3] != corpus.actors[:3]
 
 
-def test_incremental_regeneration(corpus: Corpus, graph: Graph) -> None:
-    root = corpus.root
+def test_incremental_regeneration(corpus: Corpus, graph: Graph, tmp_path: Path) -> None:
+    # Edits go to a copy: the module's corpus stays as built for the tests that read it.
+    root = Path(shutil.copytree(corpus.root, tmp_path / "project"))
     cold = _generate(root)
     pages = _pages(root)
     outputs = set(cold.written)  # pages, feed, assets: everything a run can write

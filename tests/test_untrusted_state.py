@@ -61,7 +61,7 @@ from generator.text import (
 )
 from generator.urls import Kind
 from generator.write import WriteReport, recover
-from tests.conftest import REPO
+from tests.conftest import REPO, examples
 from tests.corpus import edit_brief
 
 BRIEF = "xi-lavrov-beijing-talks"
@@ -369,7 +369,7 @@ _values = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(value=_values)
 def test_serial_round_trips_every_registered_type(value: Any) -> None:
     back = serial.loads(serial.dumps(value))
@@ -548,6 +548,7 @@ def flags(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # two real generations racing: seconds each, run by `make test` and CI
 @pytest.mark.parametrize("mode", ["locked", "nolock"])
 def test_two_generations_at_once_publish_a_complete_docs(project: Path, flags: Path,
                                                          spawn: Spawn, mode: str) -> None:
