@@ -91,15 +91,19 @@ class Document:
         pos = self.key_at(loc) if key else self.at(loc)
         return Diagnostic(self.path, pos.line, pos.column, code, message, hint)
 
-    def release(self) -> None:
+    def release(self, *, keep_text: bool = True) -> None:
         """Drop the raw data and positions (the larger part of a document's memory) once
         the model is validated; the text stays, and a later problem that needs a position
-        parses it again (`_positions`), so a valid site never holds them all at once."""
+        parses it again (`_positions`), so a valid site never holds them all at once. Once
+        every check has passed the text can go too (`keep_text=False`): nothing is left
+        to locate."""
         self.data = {}
         self.values = {}
         self.keys = {}
         self.spans = {}
-        self.released = True
+        self.released = keep_text  # without its text, a document has nothing to find
+        if not keep_text:
+            self.text = ""
 
     def _positions(self) -> Document:
         """This document's positions, parsed again from its text if they were released."""

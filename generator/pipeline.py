@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,8 +75,14 @@ def checked(root: Path) -> Graph:
     graph, problems = check(root)
     if problems:
         raise DiagnosticsError(problems)
+    # Positions serve diagnostics only, and there are none; the files' text and the seed
+    # articles' text were for checks too (quotes are verified), except the file the guide
+    # quotes as its worked example: the newest brief. Freed before rendering (memory).
+    quoted = set(graph.briefs_by_date[:1])
     for entity in all_entities(graph.content):
-        entity.doc.release()  # positions serve diagnostics only, and there are none
+        entity.doc.release(keep_text=entity.id in quoted)
+    graph.content.seeds = {i: dataclasses.replace(seed, text="")
+                           for i, seed in graph.content.seeds.items()}
     return graph
 
 
