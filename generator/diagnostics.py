@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "nul-byte": "the file contains a NUL byte",
     "empty-file": "the file holds no YAML document",
     "yaml-syntax": "the YAML cannot be parsed",
+    "merged-list-items": "list items indented unlike the first are read as one item's text",
     "multiple-documents": "a content file holds exactly one YAML document",
     "not-a-mapping": "the document must be a mapping of field names to values",
     "duplicate-key": "a key appears twice in one mapping",

@@ -268,8 +268,118 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Diagno
     if mark is not None and mark.index < len(text) and text[mark.index] == "\t":
         return Diagnostic(rel, line, column, "yaml-syntax",
                           "tab character where YAML needs a space; separate values with spaces")
+    plain = _indentation_problem(exc, text, rel)
+    if plain is not None:
+        return plain
     problem = (exc.problem or exc.context or "invalid YAML").replace(" '\\t'", "")
     return Diagnostic(rel, line, column, "yaml-syntax", f"invalid YAML: {problem}")
+
+
+# ---------------------------------------------------------------- indentation, in plain words
+
+_BLOCK_SCALAR = re.compile(r"^( *)(?:- +)?[^\s#:][^:#]*:[ \t]+[|>][-+0-9]*[ \t]*(?:#.*)?$")
+_KEY_LINE = re.compile(r"^( *)(?:- +)?([^\s#'\"\-][^:#]*):(?:[ \t]|$)")
+
+
+_YAML_LINES = re.compile(r"\r\n|\r|\n")  # YAML's line breaks (U+0085 and co are refused)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _indentation_problem(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Diagnostic | None:
+    """The usual indentation mistakes, said in plain words at the line at fault (the
+    parser names the token after it, often a line later): a line of a text block (`|`,
+    `>`) indented less than the block, a key indented less or more than the keys of its
+    mapping."""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    lines = _YAML_LINES.split(text)
+    problem = exc.problem or ""
+    fault = _outdented_block_line(lines, mark.line)
+    if fault is not None:
+        number, block, column = fault
+        return Diagnostic(rel, number + 1, _indent(lines[number]) + 1, "yaml-syntax",
+                          f"this line is indented less than the text block it belongs to "
+                          f"(the `|` or `>` on line {block + 1}): indent it to column "
+                          f"{column + 1}, like the block's first line")
+    if problem.startswith("expected <block end>") or problem == "mapping values are not allowed here":
+        number = mark.line
+        here = _indent(lines[number]) if number < len(lines) else 0
+        columns = _key_columns(lines, number)
+        if not columns or here in columns:
+            return None
+        wanted = " or ".join(str(c + 1) for c in sorted(columns))
+        if problem.startswith("expected <block end>"):
+            where = "less than the keys above it and more than their parent's"
+        else:
+            previous = _previous_content_line(lines, mark.line)
+            if previous is None:
+                return None
+            number, here = previous, _indent(lines[previous])
+            if here in columns:
+                return None
+            where = "more than the key above it, so it reads as part of that key's value"
+        return Diagnostic(rel, number + 1, here + 1, "yaml-syntax",
+                          f"this line is indented {where}: the keys of one mapping start at "
+                          f"the same column (column {wanted} here)")
+    return None
+
+
+def _previous_content_line(lines: list[str], number: int) -> int | None:
+    for index in range(min(number, len(lines) - 1), -1, -1):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#") and _KEY_LINE.match(lines[index]):
+            return index
+    return None
+
+
+def _key_columns(lines: list[str], number: int) -> set[int]:
+    """The columns at which keys start in the mappings open at line `number`: for each
+    smaller indentation met going up, the column of the keys there."""
+    columns: set[int] = set()
+    limit = None
+    for index in range(min(number, len(lines)) - 1, -1, -1):
+        line = lines[index]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _KEY_LINE.match(line)
+        if match is None:
+            continue
+        column = _indent(line) + (len(line[_indent(line):]) - len(line[_indent(line):].lstrip("- ")))
+        if limit is None or column < limit:
+            columns.add(column)
+            limit = column
+        if column == 0:
+            break
+    return columns
+
+
+def _outdented_block_line(lines: list[str], number: int) -> tuple[int, int, int] | None:
+    """A line, at or just before `number`, that left a text block by being indented less
+    than the block's text but more than the key that opened it: (line, block line, the
+    block's text column), or None."""
+    for index in range(min(number, len(lines) - 1), -1, -1):
+        match = _BLOCK_SCALAR.match(lines[index])
+        if match is None:
+            continue
+        opener = _indent(lines[index])
+        body = [i for i in range(index + 1, len(lines)) if lines[i].strip()]
+        if not body:
+            return None
+        column = _indent(lines[body[0]])
+        if column <= opener:
+            return None
+        for i in body:
+            here = _indent(lines[i])
+            if here <= opener:
+                return None  # the block ended where a key of its mapping starts
+            if here < column:
+                return (i, index, column) if i <= number + 1 else None
+        return None
+    return None
 
 
 class _Abort(Exception):
@@ -295,6 +405,7 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.documents = 0
         self.skip_depth = 0  # >0 while skipping the value of a rejected key
+        self.lines: list[str] | None = None
 
     def fail(self, mark: Any, code: str, message: str) -> None:
         self.problems.append(Diagnostic(self.rel, mark.line + 1, mark.column + 1, code, message))
@@ -319,6 +430,9 @@ class _Builder:
                               f"escape for U+{ord(surrogate.group()):04X} is half of a "
                               "surrogate pair, not a character; write the character itself")
                 plain = event.style in (None, "")
+                if plain and event.end_mark and event.start_mark \
+                        and event.end_mark.line > event.start_mark.line:
+                    self.check_merged_items(event)
                 # Text enters here: normalised once (NFC), so "é" typed two ways is one word.
                 value = None if plain and event.value == "" else nfc(event.value)
                 self.value(value, event.start_mark, event.end_mark)
@@ -327,6 +441,24 @@ class _Builder:
                 self.open(event)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 self.close()
+
+    def check_merged_items(self, event: Any) -> None:
+        """A plain value whose next lines start with `- `: list items indented deeper than
+        the first are read as the first item's text ("a - b - c"), one item, silently."""
+        if self.lines is None:  # split once per file, and only for a multi-line plain value
+            self.lines = _YAML_LINES.split(self.doc.text)
+        lines = self.lines
+        for number in range(event.start_mark.line + 1, min(event.end_mark.line + 1, len(lines))):
+            stripped = lines[number].lstrip(" ")
+            if stripped == "-" or stripped.startswith("- "):
+                first = event.start_mark.line + 1
+                column = len(lines[number]) - len(stripped) + 1
+                self.problems.append(Diagnostic(
+                    self.rel, number + 1, column, "merged-list-items",
+                    f"this `- ` line is read as more text of the value on line {first}, not as "
+                    "a new item: the items of a list start with `- ` at the same column; "
+                    f"indent it like the item on line {first}"))
+                return
 
     def check_node(self, event: Any) -> None:
         if event.anchor is not None:
