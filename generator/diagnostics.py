@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "bad-ref": "a reference to an id that does not exist",
     "wrong-kind": "a reference to an entity of a kind the field does not accept",
     "duplicate-alias": "two entities claim the same alias",
+    "source-mismatch": "a brief's source field disagrees with its seed's metadata",
     "missing-seed": "the brief's source seed does not exist",
     "quote-not-in-source": "a quote that does not occur in its seed article",
     # environment (exit status 2)

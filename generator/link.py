@@ -145,6 +145,25 @@ def _check_references(entity: AnyEntity, content: Content) -> list[Diagnostic]:
                                            did_you_mean(seed, content.known_seeds)))
         if seed in content.seeds:
             problems += _check_quotes(typing.cast("Entity[Brief]", entity), content.seeds[seed])
+            problems += _check_source(typing.cast("Entity[Brief]", entity), content.seeds[seed])
+    return problems
+
+
+def _check_source(entity: Entity[Brief], seed: Seed) -> list[Diagnostic]:
+    """The seed's metadata is the one place for the article's details: a brief's `source`
+    field that says otherwise is an error naming both places."""
+    meta, source = seed.meta, entity.model.source
+    if meta is None:
+        return []
+    problems = []
+    for name in ("outlet", "url", "published"):
+        here, there = getattr(source, name), getattr(meta, name)
+        if here is not None and there is not None and str(here) != str(there):
+            problems.append(entity.doc.diagnostic(
+                ("source", name), "source-mismatch",
+                f"source.{name} is '{here}' but {seed.rel.removesuffix('.txt')}.yaml says "
+                f"'{there}'; the seed's metadata is the one place for the article's details: "
+                f"remove source.{name} here, or correct the seed"))
     return problems
 
 
