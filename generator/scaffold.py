@@ -330,7 +330,9 @@ def find_quotes(article: str, actor_aliases: dict[str, str],
     found: list[Found] = []
     seen: set[str] = set()
     for match in _QUOTED.finditer(article):
-        text = _SPACE.sub(" ", match.group(1) or match.group(2) or "").strip()
+        # a comma, semicolon or colon before the closing mark is the sentence's, not the
+        # speaker's ("“We will talk again,” she said"): left out of the quote
+        text = _SPACE.sub(" ", match.group(1) or match.group(2) or "").strip().rstrip(",;:")
         if not text or len(text) > MAX_QUOTE_CHARS or text in seen:
             continue
         if text_problem(text, multiline=False):

@@ -99,7 +99,7 @@ def test_quotes_and_unknown_names_from_an_article() -> None:
     found = find_quotes(article, {"Known Person": "known-person", "Roe": "jane-roe"},
                         {"jane-roe"})
     assert [(f.text, f.nearby) for f in found] == [
-        ("We will talk again,", ("jane-roe", "known-person")),
+        ("We will talk again", ("jane-roe", "known-person")),  # the comma is the sentence's
         ("a good start", ("jane-roe", "known-person"))]
     names = unknown_names(article, {"Known Person", "Roe"})
     assert "Acme Corp" in names and "Paris" in names
@@ -116,7 +116,7 @@ def test_brief_lists_names_without_an_actor(empty_project: Path, write: Write) -
     text = (empty_project / "briefs" / "talks.yaml").read_text(encoding="utf-8")
     listed = text.split("or ignore them):\n", 1)[1].split("\n# ", 1)[0]
     assert listed == "  #   Bruno Kask\n  #   Tallinn"
-    assert "  - speaker:  # named nearby: ada-vell\n    text: \"Progress,\"" in text
+    assert "  - speaker:  # named nearby: ada-vell\n    text: \"Progress\"\n" in text
 
 
 @pytest.mark.parametrize(("kind", "args", "values"), [
