@@ -20,10 +20,12 @@ readers of those keys; an entity they read is loaded when they read it.
 
 Anything else returns a FullReason and the caller takes the full path: a problem in an
 edited file (the full check then reports every problem of the site, once), a changed name or
-alias (names and aliases reach other entities' linked text), a tag or a timeline year
-appearing or disappearing (pages to add or remove), a state that is missing, of another
-format, damaged or out of step with the build cache. Each is one Reason, raised where it is
-decided as _FullRun; any other exception is a bug and propagates.
+alias (names and aliases reach other entities' linked text), a page appearing or
+disappearing (a tag, a timeline year, a numbered page of a listing, an actor's or term's
+full list of briefs: render.listing_paths, compared with the set the state keeps), a state
+that is missing, of another format, damaged or out of step with the build cache. Each is
+one Reason, raised where it is decided as _FullRun; any other exception is a bug and
+propagates.
 
 The state can arrive with the repository, so it holds data only: every blob is JSON written
 by generator/serial.py (never a pickle), and a file is used only if it is a regular file
@@ -49,18 +51,23 @@ from typing import Any
 from . import cache, serial, urls
 from .aliases import matcher_for_text, running_text
 from .diagnostics import BriefsError
-from .graph import DERIVED, AnyFacet, Facet, Graph, SiteEvent, derive
+from .graph import DERIVED, AnyFacet, Facet, Graph, derive
 from .inventory import SEEDS_DIR, ContentFile, content_file, content_rel
 from .link import Linked, facet_of, link_entity, split_involved
-from .render import TEMPLATES_DIR, FacetText, Renderer, RenderError, environment
+from .render import (
+    TEMPLATES_DIR,
+    FacetText,
+    Renderer,
+    RenderError,
+    environment,
+    listing_paths,
+)
 from .urls import Kind, SiteConfig
 from .validate import AnyEntity, Content, load_seed, validate_file
 from .write import WriteReport, write_files
 
 STATE_FILE = "state.sqlite"
-FORMAT = "6"
-_LISTINGS = frozenset({urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
-                       urls.TAGS_INDEX, urls.TIMELINE, urls.GUIDE, urls.FEED})
+FORMAT = "7"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE entity (id TEXT PRIMARY KEY, facet BLOB)",
@@ -98,8 +105,7 @@ class Reason(StrEnum):
     RENDER_ERROR = "render-error"
     NAME_CHANGED = "name-changed"
     ALIAS_CHANGED = "alias-changed"
-    TAG_SET_CHANGED = "tag-set-changed"
-    YEAR_SET_CHANGED = "year-set-changed"
+    PAGE_SET_CHANGED = "page-set-changed"  # a tag, a year, a numbered page, a full list
 
 
 @dataclass(frozen=True)
@@ -219,6 +225,7 @@ def save(root: Path, graph: Graph, reads: Mapping[str, Iterable[str]]) -> None:
                 "known_ids": {i: k.value for i, k in content.known_ids.items()},
                 "known_seeds": sorted(content.known_seeds),
                 "aliases": graph.aliases,
+                "pages": listing_paths(graph),  # every page that is not an entity's own
             }
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [(k, _dump(v)) for k, v in meta.items()])
@@ -359,11 +366,12 @@ class _Meta:
     known_ids: dict[str, Kind]
     known_seeds: set[str]
     aliases: dict[str, str]
+    pages: frozenset[str]
 
 
 _META: dict[str, Any] = {
     "format": str, "known_ids": dict[str, str], "known_seeds": list[str],
-    "aliases": dict[str, str],
+    "aliases": dict[str, str], "pages": list[str],
 }
 
 
@@ -382,7 +390,7 @@ def _read_meta(db: sqlite3.Connection) -> _Meta:
     if None in known_ids.values():
         raise _corrupt("an id of an unknown kind")
     return _Meta(typing.cast(dict[str, Kind], known_ids), set(load("known_seeds")),
-                 load("aliases"))
+                 load("aliases"), frozenset(load("pages")))
 
 
 # ---------------------------------------------------------------- what changed
@@ -563,14 +571,10 @@ class _Run:
         differs now (key, new blob or None when it is gone)."""
         facets = self.stored.load_all()
         derive(graph, facets)
-        tags = stored_whole(self.db, "tags").keys()
-        if graph.tags.keys() != tags:  # a tag page to add or remove
-            raise _FullRun(Reason.TAG_SET_CHANGED, "tags added or removed: "
-                           + _listed(graph.tags.keys() ^ tags))
-        years = _years(stored_whole(self.db, "events"))
-        if _years(graph.events) != years:  # a timeline year page to add or remove
-            raise _FullRun(Reason.YEAR_SET_CHANGED, "timeline years added or removed: "
-                           + _listed(map(str, _years(graph.events) ^ years)))
+        pages = frozenset(listing_paths(graph))
+        if pages != self.meta.pages:  # a page to add or remove
+            raise _FullRun(Reason.PAGE_SET_CHANGED, "pages added or removed: "
+                           + _listed(pages ^ self.meta.pages))
         stored = dict(self.db.execute("SELECT key, digest FROM derived"))
         wholes = [key for key in stored if key.endswith(":*")]
         updates: list[tuple[str, bytes | None]] = []
@@ -594,16 +598,7 @@ class _Run:
     def _is_page(self, page: object) -> bool:
         if not isinstance(page, str):
             return False
-        if page in _LISTINGS or urls.page_owner(page, self.meta.known_ids) is not None:
-            return True
-        return page in self._section_pages
-
-    @functools.cached_property
-    def _section_pages(self) -> frozenset[str]:
-        """The stored site's tag and timeline-year pages."""
-        return frozenset({urls.tag_path(t) for t in stored_whole(self.db, "tags")}
-                         | {urls.timeline_year_path(y)
-                            for y in _years(stored_whole(self.db, "events"))})
+        return page in self.meta.pages or urls.page_owner(page, self.meta.known_ids) is not None
 
     def _record(self, changed: Mapping[str, Facet], updates: list[tuple[str, bytes | None]],
                 reads: Mapping[str, frozenset[str]]) -> None:
@@ -642,6 +637,3 @@ def _content_error(rel: str) -> _FullRun:
     return _FullRun(Reason.CONTENT_ERROR, f"{rel} has a problem; the full check reports "
                     "every problem")
 
-
-def _years(events: Iterable[SiteEvent]) -> set[int]:
-    return {e.date.year for e in events}

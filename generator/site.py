@@ -1,4 +1,5 @@
-"""MkDocs, at arm's length: version checks, configuration, and the strict build into site/."""
+"""MkDocs, at arm's length: version checks, configuration, and the strict build into site/
+(search index included)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from .diagnostics import EnvironmentProblem, os_reason
 from .lock import project_lock
 from .pipeline import DOCS_DIR
+from .search import index_site
 from .urls import SiteConfig
 from .write import recover, staged_folder
 
@@ -18,8 +20,10 @@ SITE_DIR = "site"
 SUPPORTED = {"mkdocs": ((1, 6, 1), (2, 0, 0)), "mkdocs-material": ((9, 8, 0), (10, 0, 0))}
 DEFAULT_SITE_NAME = "Explainer Briefs"
 
-# True while `briefs build` runs MkDocs on docs it has just generated (the hook skips then).
+# True while `briefs build` runs MkDocs on docs it has just generated (the hooks skip then:
+# no generation, and the search index is built here, after MkDocs).
 _state = {"generated": False}
+log = logging.getLogger("mkdocs.plugins.briefs")
 
 
 def generated_by_caller() -> bool:
@@ -94,9 +98,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, site_dir: Path | None = None) -> None:
-    """`mkdocs build --strict` into a staging folder that replaces site/ only on success,
-    holding the project lock (no generation changes docs/ while MkDocs reads it)."""
+def build_site(root: Path, site_dir: Path | None = None) -> float:
+    """`mkdocs build --strict`, then the Pagefind search index, into a staging folder that
+    replaces site/ only when both succeeded, holding the project lock (no generation changes
+    docs/ while MkDocs reads it). Returns the seconds the search index took."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -121,3 +126,6 @@ def build_site(root: Path, site_dir: Path | None = None) -> None:
         finally:
             _state["generated"] = False
             logger.removeHandler(collector)
+        seconds = index_site(staging)  # raises EnvironmentProblem: site/ left as it was
+        log.info("briefs: search index built in %.1f s", seconds)
+    return seconds

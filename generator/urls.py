@@ -17,7 +17,8 @@ ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 64
 
 RESERVED_IDS = frozenset(
-    {"index", "briefs", "actors", "glossary", "timeline", "tags", "search", "assets", "feed", "404"}
+    {"index", "briefs", "actors", "glossary", "timeline", "tags", "search", "assets", "feed", "404",
+     "pagefind", "page"}
     | {"con", "nul", "aux", "prn"}
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
@@ -101,6 +102,56 @@ def tag_path(tag: str) -> str:
 
 def timeline_year_path(year: int) -> str:
     return f"{TIMELINE_SECTION}/{year}.md"
+
+
+# A paginated listing: page 1 at its own path, page n at `<its folder>/page/<n>.md`
+# (briefs/page/2.md, tags/<tag>/page/2.md, timeline/<year>/page/2.md,
+# actors/<id>/briefs/page/2.md). An id holds no "/", so no entity's page is one of them.
+PAGE_FOLDER = "page"
+_PAGE_NUMBER_RE = re.compile(r"[1-9][0-9]*\Z")
+
+
+def numbered_path(first: str, number: int) -> str:
+    """Page `number` (from 1) of the listing whose first page is `first`."""
+    if number == 1:
+        return first
+    stem = first.removesuffix(".md").removesuffix("/index")
+    return f"{stem}/{PAGE_FOLDER}/{number}.md"
+
+
+def numbered_first(path: str) -> tuple[str, int]:
+    """The reverse of numbered_path: (first page, number); (path, 1) for any other page."""
+    stem, sep, number = path.removesuffix(".md").rpartition(f"/{PAGE_FOLDER}/")
+    if not sep or not path.endswith(".md") or not _PAGE_NUMBER_RE.match(number) \
+            or int(number) < 2:
+        return path, 1
+    return (f"{stem}.md" if "/" in stem else f"{stem}/index.md"), int(number)
+
+
+# The full lists an actor's or term's own page shows the newest few of, by name.
+MENTIONS_LIST = "briefs"  # the briefs an actor appears in or a term is used in
+EVENTS_LIST = "events"  # an actor's timeline events
+
+
+def mentions_path(kind: Kind, entity_id: str) -> str:
+    """The full list of the briefs an actor appears in or a term is used in (page 1)."""
+    return f"{SECTION[kind]}/{entity_id}/{MENTIONS_LIST}.md"
+
+
+def events_path(actor_id: str) -> str:
+    """The full list of an actor's timeline events (page 1)."""
+    return f"{SECTION[Kind.ACTOR]}/{actor_id}/{EVENTS_LIST}.md"
+
+
+def list_owner(path: str) -> tuple[str, str] | None:
+    """The reverse of mentions_path and events_path: (entity id, list name), if any."""
+    section, _, name = path.partition("/")
+    owner, slash, rest = name.partition("/")
+    lists = {SECTION[Kind.ACTOR]: (MENTIONS_LIST, EVENTS_LIST), SECTION[Kind.TERM]: (MENTIONS_LIST,)}
+    if slash and rest.removesuffix(".md") in lists.get(section, ()) and rest.endswith(".md") \
+            and ID_RE.match(owner):
+        return owner, rest.removesuffix(".md")
+    return None
 
 
 def page_url(path: str) -> str:

@@ -46,7 +46,8 @@ def test_site_has_every_page(built: Path) -> None:
         assert (site / "glossary" / term / "index.html").is_file()
     for section in ("index.html", "briefs/index.html", "actors/index.html", "glossary/index.html",
                     "timeline/index.html", "tags/index.html", "contribute/index.html",
-                    "404.html", "feed.xml", "search/search_index.json"):
+                    "404.html", "feed.xml", "pagefind/pagefind.js",
+                    "pagefind/pagefind-entry.json"):
         assert (site / section).is_file(), section
 
 

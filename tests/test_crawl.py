@@ -225,7 +225,8 @@ def test_every_internal_link_and_asset_resolves_under_the_sub_path(served: Serve
     assert sitemap.status == 200
     listed = re.findall(r"<loc>([^<]+)</loc>", sitemap.body.decode("utf-8"))
     assert listed and all(url.startswith(served.base) for url in listed)
-    extra = ["search/search_index.json", "feed.xml"]  # loaded by scripts and feed readers
+    # loaded by scripts (the search bundle) and feed readers
+    extra = ["pagefind/pagefind.js", "pagefind/pagefind-entry.json", "feed.xml"]
     result = crawl(served.base, [served.base, *listed, *(served.base + e for e in extra)])
 
     assert result.broken == []

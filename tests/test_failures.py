@@ -11,8 +11,10 @@ import contextlib
 import errno
 import hashlib
 import io
+import json
 import os
 import shutil
+import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +26,7 @@ from generator.cli import main
 from generator.pipeline import generate_files
 from generator.site import site_config
 from tests.conftest import copy_project
+from tests.search_index import read_site_index
 
 CASES_BASE = Path(__file__).resolve().parent / "cases" / "_base"
 BRIEF = "briefs/ministers-meet.yaml"
@@ -50,6 +53,15 @@ def tree(folder: Path) -> dict[str, str]:
         rel = path.relative_to(folder).as_posix()
         out[rel] = "dir" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+def published(site: Path) -> tuple[dict[str, str], list[str]]:
+    """A built site compared by what readers get: every file but the search index's, and
+    the index as its pages (Pagefind writes filter values in no fixed order, so two builds
+    of one site differ in the bytes and names of those files)."""
+    files = {rel: digest for rel, digest in tree(site).items() if not rel.startswith("pagefind")}
+    pages = sorted(json.dumps(page, sort_keys=True) for page in read_site_index(site))
+    return files, pages
 
 
 def leftovers(root: Path) -> list[str]:
@@ -247,6 +259,32 @@ def test_mkdocs_failure_leaves_site_unchanged(built: Path,
     assert status == 2
 
 
+def test_search_index_failure_leaves_site_unchanged(built: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs built the site but Pagefind failed: nothing is published (the index is part
+    of the staged build), exit 2 with Pagefind's reason in one sentence."""
+    import mkdocs.commands.build
+
+    from generator import search
+
+    def build(config: Any, **kwargs: Any) -> None:
+        (Path(config["site_dir"]) / "index.html").write_text("<p>new</p>", encoding="utf-8")
+
+    def failing(site_dir: Path, output: Path) -> list[str]:
+        return [sys.executable, "-c", "import sys; sys.exit('Error: disk on fire')"]
+
+    change_content(built)
+    before = tree(built / "site")
+    monkeypatch.setattr(mkdocs.commands.build, "build", build)
+    monkeypatch.setattr(search, "_command", failing)
+    status, _, err = run(["--root", str(built), "build"])
+    assert tree(built / "site") == before
+    assert leftovers(built) == []
+    assert status == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Pagefind could not index the site" in err and "disk on fire" in err, err
+
+
 def test_missing_mkdocs_yml_is_exit_2(built: Path) -> None:
     (built / "mkdocs.yml").unlink()
     before = tree(built / "site")
@@ -299,12 +337,12 @@ def test_killed_run_is_repaired_by_a_changing_run(built: Path) -> None:
 @pytest.mark.slow
 def test_killed_site_build_is_repaired(really_built: Path) -> None:
     built = really_built
-    before = tree(built / "site")
+    before = published(built / "site")
     (built / "site").rename(built / ".site.old-99999")
     (built / ".site.new-99999").mkdir()
     status, _, err = run(["--root", str(built), "build"])
     assert status == 0, err
-    assert tree(built / "site") == before
+    assert published(built / "site") == before
     assert leftovers(built) == []
 
 

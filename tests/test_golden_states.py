@@ -12,8 +12,12 @@ projects pin what that content cannot reach:
 - `glossary-other`: terms starting with a digit, a quote mark, an accented letter and a
   non-Latin letter next to A-Z terms: the glossary's letter groups and their order.
 - `timeline-paging`: more dated events than the timeline's first page shows
-  (listings.TIMELINE_LATEST), over several years, with year-only and year-month dates.
+  (paging.TIMELINE_LATEST), over several years, with year-only and year-month dates.
 - `no-content`: no briefs, actors or terms at all: every listing page's empty state.
+- `pagination`: with small page sizes (PAGE_SIZES), more briefs than a page of the briefs
+  index and of a tag holds, an actor and a term in more briefs than their own pages show
+  (their full lists, on numbered pages), an actor with more events than its page shows
+  and a timeline year over several pages.
 
 Each project must pass `briefs check` first. The pages are compared byte for byte with
 tests/golden/states/<state>/ (minus assets/ and .gitignore, as in test_golden.py);
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import re
 import shutil
 import textwrap
@@ -37,20 +42,32 @@ import pytest
 
 from generator.diagrams import MAX_EDGES
 from generator.pipeline import check, generate_files
-from generator.render.listings import TIMELINE_LATEST
-from generator.urls import SiteConfig
+from generator.render import paging
+from generator.render.paging import TIMELINE_LATEST
+from generator.urls import SiteConfig, numbered_path, page_url
 from tests.conftest import copy_project
 
 GOLDEN = Path(__file__).parent / "golden" / "states"
 CONFIG = SiteConfig("Explainer Briefs", "https://example.org/briefs/")
 
 
-def generated_pages(project: Path) -> dict[str, bytes]:
-    """The generated docs folder of `project`, minus the assets and docs/.gitignore.
+# Page sizes of a state (render/paging.py), small so that its golden files stay small.
+PAGE_SIZES: dict[str, dict[str, int]] = {
+    "pagination": {"BRIEFS_PER_PAGE": 3, "PROFILE_BRIEFS": 2, "EVENTS_PER_PAGE": 3,
+                   "PROFILE_EVENTS": 2},
+}
+
+
+def generated_pages(project: Path, state: str = "") -> dict[str, bytes]:
+    """The generated docs folder of `project`, minus the assets and docs/.gitignore, with
+    the state's page sizes.
 
     The one place this file calls the generator: adapt it here if that API changes.
     """
-    files = generate_files(project, CONFIG).files
+    with pytest.MonkeyPatch.context() as patch:
+        for name, size in PAGE_SIZES.get(state, {}).items():
+            patch.setattr(paging, name, size)
+        files = generate_files(project, CONFIG).files
     return {k: v for k, v in files.items() if not k.startswith("assets/") and k != ".gitignore"}
 
 
@@ -350,6 +367,52 @@ def build_no_content(root: Path) -> None:
     assert (root / "briefs").is_dir() and (root / "seeds").is_dir()
 
 
+# ---------------------------------------------------------------- 6. pagination
+
+PAGINATED_BRIEFS = 7  # 3 pages of 3 (PAGE_SIZES), the last with one
+
+
+def build_pagination(root: Path) -> None:
+    """Seven briefs, all tagged `transport`, all about Zoë O'Brien and the fare cap, each
+    with one event of 2024 with her."""
+    for n in range(1, PAGINATED_BRIEFS + 1):
+        _put(root, f"briefs/fare-hearing-{n}.yaml", f"""
+            title: Abidjan's fare hearing {n}
+            dek: Hearing {n} on bus fares heard operators and riders.
+            date: 2024-0{n}-10
+            source:
+              seed: fare-hearing-{n}
+            tags:
+              - transport
+            what_happened: |
+              Zoë O'Brien chaired fare hearing {n} on the fare cap.
+            why_it_matters: |
+              Fares decide how far workers can live from their jobs.
+            key_points:
+              - Hearing {n} took place.
+            actors:
+              - zoe-obrien
+            terms:
+              - fare-cap
+            timeline:
+              - date: "2024-0{n}-10"
+                event: "Fare hearing {n} takes place."
+                actors:
+                  - zoe-obrien
+            """)
+        _seed(root, f"fare-hearing-{n}", f"Fare hearing {n}")
+    _put(root, "briefs/actors/zoe-obrien.yaml", """
+        name: Zoë O'Brien
+        kind: person
+        summary: |
+          An Irish economist who advises cities on public transport.
+        """)
+    _put(root, "briefs/glossary/fare-cap.yaml", """
+        term: Fare cap
+        definition: The most a rider pays for a journey, whatever its length.
+        """)
+
+
 # ---------------------------------------------------------------- the states
 
 STATES: dict[str, Callable[[Path], None]] = {
@@ -358,6 +421,7 @@ STATES: dict[str, Callable[[Path], None]] = {
     "glossary-other": build_glossary_other,
     "timeline-paging": build_timeline_paging,
     "no-content": build_no_content,
+    "pagination": build_pagination,
 }
 
 
@@ -372,12 +436,13 @@ def _project(tmp_path: Path, state: str) -> Path:
 
 
 def _pages(tmp_path: Path, state: str) -> dict[str, str]:
-    return {k: v.decode("utf-8") for k, v in generated_pages(_project(tmp_path, state)).items()}
+    return {k: v.decode("utf-8")
+            for k, v in generated_pages(_project(tmp_path, state), state).items()}
 
 
 @pytest.mark.parametrize("state", sorted(STATES))
 def test_state_matches_golden(state: str, tmp_path: Path, update_golden: bool) -> None:
-    files = generated_pages(_project(tmp_path, state))
+    files = generated_pages(_project(tmp_path, state), state)
     golden = GOLDEN / state
     if update_golden:
         shutil.rmtree(golden, ignore_errors=True)
@@ -572,3 +637,54 @@ def test_guide_example_does_not_promise_lines_that_are_not_there(tmp_path: Path)
     assert "A worked example" in guide
     assert "0 more lines follow" not in guide
     assert "more line" not in guide and "perspectives, quotes" not in guide
+
+
+def _site_url(path: str) -> str:
+    """A page's URL as a normalised site path ("." for the home page)."""
+    return posixpath.normpath(page_url(path) or ".")
+
+
+def _rel_links(pages: dict[str, str], path: str) -> dict[str, str]:
+    """The pages a page's rel="prev" and rel="next" links go to, by rel."""
+    nav = re.findall(r'<nav class="pagination" aria-label="Pagination">.*?</nav>', pages[path])
+    assert len(nav) <= 1, path
+    by_url = {_site_url(p): p for p in pages}
+    return {rel: by_url[posixpath.normpath(posixpath.join(page_url(path), html.unescape(href)))]
+            for href, rel in re.findall(r'<a [^>]*href="([^"]+)" rel="(prev|next)"',
+                                        "".join(nav))}
+
+
+def test_pagination_links_chain(tmp_path: Path) -> None:
+    """Each paginated listing's pages chain: the first has no prev, the last no next, each
+    page's next is the page whose prev it is, the current page is marked, in order."""
+    pages = _pages(tmp_path, "pagination")
+    firsts = ["briefs/index.md", "tags/transport.md", "timeline/2024.md",
+              "actors/zoe-obrien/briefs.md", "glossary/fare-cap/briefs.md",
+              "actors/zoe-obrien/events.md"]
+    for first in firsts:
+        chain, path = [first], first
+        assert "prev" not in _rel_links(pages, first), first
+        while "next" in (links := _rel_links(pages, path)):
+            following = links["next"]
+            assert _rel_links(pages, following)["prev"] == path, (path, following)
+            assert following not in chain
+            chain.append(following)
+            path = following
+        assert chain == [numbered_path(first, n) for n in range(1, len(chain) + 1)]
+        assert len(chain) == 3, first  # 7 briefs, or 7 events, 3 a page
+        for n, page in enumerate(chain, start=1):
+            current = re.findall(r'<a href="([^"]+)" aria-current="page">(\d+)</a>', pages[page])
+            assert [int(number) for _href, number in current] == [n], page
+            assert _rel_links(pages, page) == {
+                **({"prev": chain[n - 2]} if n > 1 else {}),
+                **({"next": chain[n]} if n < len(chain) else {})}, page
+    # every card is on exactly one page of each listing, newest first
+    cards = [card for p in ("briefs/index.md", "briefs/page/2.md", "briefs/page/3.md")
+             for card in re.findall(r'brief-card__title"><a href="[^"]*/(fare-hearing-\d)/"',
+                                    pages[p])]
+    assert cards == [f"fare-hearing-{n}" for n in range(PAGINATED_BRIEFS, 0, -1)]
+    # the profile shows the newest few and links to the full list
+    assert len(re.findall(r'class="brief-card"', pages["actors/zoe-obrien.md"])) == 2
+    assert 'href="../../actors/zoe-obrien/briefs/">All 7 briefs' in pages["actors/zoe-obrien.md"]
+    # a listing of one page has no pagination control
+    assert "pagination" not in pages["tags/index.md"] + pages["timeline/index.md"]

@@ -39,6 +39,7 @@ from generator.diagnostics import DiagnosticsError, EnvironmentProblem
 from generator.graph import BriefFacet, Graph
 from generator.incremental import FullReason, Reason
 from generator.pipeline import GenerateReport, check, generate, generate_files
+from generator.render import paging
 from generator.site import site_config
 from generator.urls import SiteConfig
 from generator.write import WriteReport
@@ -78,6 +79,18 @@ def imported_code(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         return {**real(*args, **kwargs), "code": code}
 
     with mock.patch.object(cache, "fingerprint", fingerprint):
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_pages() -> Iterator[None]:
+    """Pages of a few entries, so that the corpus below has numbered pages (briefs index,
+    tags, timeline years, actors' and terms' lists) and edits add and remove them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paging, "BRIEFS_PER_PAGE", 4)
+        patch.setattr(paging, "PROFILE_BRIEFS", 3)
+        patch.setattr(paging, "EVENTS_PER_PAGE", 5)
+        patch.setattr(paging, "PROFILE_EVENTS", 3)
         yield
 
 
@@ -275,8 +288,26 @@ def test_name_alias_and_tag_set_changes_take_the_full_path(corpus: Corpus) -> No
                            flags=re.MULTILINE))
     report = _regenerate(root)
     assert "tags/brand-new-topic.md" in report.written
-    assert report.reason == FullReason(Reason.TAG_SET_CHANGED,
-                                       "tags added or removed: brand-new-topic")
+    assert report.reason == FullReason(Reason.PAGE_SET_CHANGED,
+                                       "pages added or removed: tags/brand-new-topic.md")
+
+
+def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus) -> None:
+    root = corpus.root
+    _move_an_event_to_a_new_year(corpus)
+    report = _regenerate(root)
+    assert report.reason is not None and report.reason.code is Reason.PAGE_SET_CHANGED
+    assert "timeline/1901.md" in report.reason.message
+    # an actor or term in one more brief than its own page shows gets a full list of its own
+    graph, _ = check(root)
+    entity = next(e for e in (*corpus.terms, *corpus.actors)
+                  if len(graph.appears_in.get(e, ())) == paging.PROFILE_BRIEFS)
+    brief = next(b for b in corpus.briefs if b not in graph.appears_in[entity])
+    _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", f"See [[{entity}]]."))
+    report = _regenerate(root)
+    section = "glossary" if entity in corpus.terms else "actors"
+    assert report.reason == FullReason(Reason.PAGE_SET_CHANGED,
+                                       f"pages added or removed: {section}/{entity}/briefs.md")
 
 
 def test_a_broken_edit_is_reported_by_the_full_check(corpus: Corpus) -> None:
@@ -452,11 +483,10 @@ TRIGGERS: dict[Reason, Callable[[Corpus], object]] = {
     Reason.NAME_CHANGED: lambda c: _edit(c.root / f"briefs/glossary/{c.terms[0]}.yaml",
                                          _replace_value("term", '"Renamed term"')),
     Reason.ALIAS_CHANGED: _rename_an_alias,
-    Reason.TAG_SET_CHANGED: lambda c: _edit(
+    Reason.PAGE_SET_CHANGED: lambda c: _edit(
         c.root / f"briefs/{c.briefs[3]}.yaml",
         lambda t: re.sub(r"^tags:\n", "tags:\n  - brand-new-topic\n", t, count=1,
                          flags=re.MULTILINE)),
-    Reason.YEAR_SET_CHANGED: _move_an_event_to_a_new_year,
 }
 
 
@@ -546,22 +576,17 @@ STRATEGY_PROBLEMS = frozenset({
 })
 
 
-def _years(graph: Graph) -> set[int]:
-    return {e.date.year for e in graph.events}
-
-
-def _expected_path(before: Graph, after: Graph, edited: str) -> str:
-    """What incremental.update must decide, read off two full runs (an oracle that shares
-    none of its code)."""
+def _expected_path(before: Graph, after: Graph, edited: str, pages_before: set[str],
+                   pages_after: set[str]) -> str:
+    """What incremental.update must decide, read off two full runs and the files they
+    wrote (an oracle that shares none of its code)."""
     old, new = before.facets[edited], after.facets[edited]
     if new.name != old.name:
         return str(Reason.NAME_CHANGED)
     if new.aliases != old.aliases:
         return str(Reason.ALIAS_CHANGED)
-    if after.tags.keys() != before.tags.keys():
-        return str(Reason.TAG_SET_CHANGED)
-    if _years(after) != _years(before):
-        return str(Reason.YEAR_SET_CHANGED)
+    if pages_after != pages_before:  # a tag, a year, a numbered page, a list appeared or went
+        return str(Reason.PAGE_SET_CHANGED)
     return "incremental"
 
 
@@ -660,7 +685,8 @@ def test_any_sequence_of_edits_matches_a_full_run(pristine: Pristine,
                 problems = exc.diagnostics
             else:
                 after = _matches_a_full_run(root)
-                assert taken(report) == _expected_path(before, after, entity), (step, report)
+                assert taken(report) == _expected_path(before, after, entity, set(docs),
+                                                       set(_docs(root))), (step, report)
                 event(taken(report))
                 before = after
                 continue

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, load
+from generator import cli, load, urls
 from generator.graph import Graph
 from generator.link import link
 from generator.pipeline import check
@@ -327,3 +327,27 @@ def test_every_kind_names_its_facet_and_its_page_builder() -> None:
         assert issubclass(spec.facet, Facet) and spec.facet.kind is kind
         assert callable(getattr(Renderer, spec.page, None)), spec.page
         assert "of" in vars(spec.facet), f"{spec.facet.__name__} builds no facet of its own"
+
+
+def test_numbered_pages_route_both_ways() -> None:
+    """urls.numbered_path and its reverse agree; no entity's own page is a numbered page."""
+    for first in ("briefs/index.md", "tags/energy.md", "timeline/2024.md",
+                  "actors/xi-jinping/briefs.md", "glossary/hegemony/briefs.md"):
+        assert urls.numbered_path(first, 1) == first
+        assert urls.numbered_first(first) == (first, 1)
+        for n in (2, 3, 120):
+            path = urls.numbered_path(first, n)
+            assert path.endswith(f"/page/{n}.md")
+            assert urls.numbered_first(path) == (first, n)
+    assert urls.numbered_path("briefs/index.md", 2) == "briefs/page/2.md"
+    for other in ("briefs/page.md", "briefs/page/1.md", "briefs/page/02.md", "briefs/page/x.md",
+                  "briefs/page/٣.md"):
+        assert urls.numbered_first(other) == (other, 1)
+    assert urls.list_owner(urls.mentions_path(urls.Kind.ACTOR, "xi-jinping")) == (
+        "xi-jinping", "briefs")
+    assert urls.list_owner(urls.mentions_path(urls.Kind.TERM, "hegemony")) == ("hegemony", "briefs")
+    assert urls.list_owner(urls.events_path("xi-jinping")) == ("xi-jinping", "events")
+    for other in ("briefs/xi-jinping/briefs.md", "glossary/hegemony/events.md", "actors/x/y.md",
+                  "actors/index.md", "actors/xi-jinping/briefs/page/2.md"):
+        assert urls.list_owner(other) is None, other
+    assert urls.page_owner("actors/xi-jinping/briefs.md", {"xi-jinping": urls.Kind.ACTOR}) is None

@@ -651,9 +651,9 @@ def test_build_holds_the_lock_across_generation_and_the_site_build(
                                                                       bool(lock._held))))
     real_build_site = site.build_site
 
-    def build_site(root: Path) -> None:
+    def build_site(root: Path) -> float:
         held.append(("build_site", bool(lock._held)))
-        real_build_site(root)
+        return real_build_site(root)
 
     monkeypatch.setattr(site, "build_site", build_site)
     monkeypatch.setattr(mkdocs.commands.build, "build",

@@ -27,8 +27,8 @@ DEFAULT_WARN = 800_000_000
 SHOWN = 5  # how many of the biggest folders and files a message names
 
 ADVICE = ("To shrink it: show fewer cards per listing page, keep repeated lists out of the "
-          "search index (search/search_index.json), host media (images, audio, video, PDFs) "
-          "elsewhere and link to it, or split the site in two.")
+          "search index (pagefind/; data-search-exclude, generator/search.py), host media "
+          "(images, audio, video, PDFs) elsewhere and link to it, or split the site in two.")
 
 _UNITS = {"": 1, "B": 1, "K": 1000, "KB": 1000, "M": 1000**2, "MB": 1000**2,
           "G": 1000**3, "GB": 1000**3}

@@ -3,23 +3,59 @@
 By page family: `entities` (each kind's own page, named by the table of kinds), `listings` (home,
 indexes, tags, timeline, guide, feed), on the helpers of `views` and the Jinja environment
 of `templates`. Routes live here, in one place: `Renderer.paths()` lists every page of
-the site and `Renderer.page()` builds one from its path.
+the site (`listing_paths()` every page that is not an entity's own, from the derived
+indexes alone) and `Renderer.page()` builds one from its path. Listings that grow with
+the site are split into numbered pages (`paging`: the page sizes, in one place).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from .. import urls
-from ..graph import SiteEvent
+from ..graph import Graph, SiteEvent
 from ..kinds import KINDS
+from . import paging
 from .entities import EntityPages
 from .listings import ListingPages
 from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
 from .views import FacetText, LinkView, Recorded, RenderError, recorded
 
 __all__ = ["ASSETS_DIR", "PAGE_TEMPLATES", "TEMPLATES_DIR", "BytecodeCache", "FacetText",
-           "LinkView", "Recorded", "RenderError", "Renderer", "environment", "recorded"]
+           "LinkView", "Recorded", "RenderError", "Renderer", "environment", "listing_paths",
+           "recorded"]
+
+
+def listing_paths(graph: Graph) -> list[str]:
+    """Every page that is not an entity's own, in the order a full run renders them: the
+    sections, each tag and timeline year, every numbered page of a paginated listing and
+    the full lists of briefs of actors and terms that appear in more than their own page
+    shows. From the derived indexes alone (the incremental path's graph loads entities
+    lazily), so the state can compare the set before and after an edit."""
+    def numbered(first: str, items: int, size: int) -> list[str]:
+        return [urls.numbered_path(first, n)
+                for n in range(1, paging.page_count(items, size) + 1)]
+
+    briefs = paging.BRIEFS_PER_PAGE
+    years = Counter(e.date.year for e in graph.events)
+    return [urls.FEED, urls.HOME,
+            *numbered(urls.BRIEFS_INDEX, len(graph.briefs_by_date), briefs),
+            urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
+            *(p for tag, ids in graph.tags.items()
+              for p in numbered(urls.tag_path(tag), len(ids), briefs)),
+            urls.TAGS_INDEX, urls.TIMELINE,
+            *(p for year in sorted(years, reverse=True)
+              for p in numbered(urls.timeline_year_path(year), years[year],
+                                paging.EVENTS_PER_PAGE)),
+            urls.GUIDE,
+            *(p for entity_id, ids in sorted(graph.appears_in.items())
+              if len(ids) > paging.PROFILE_BRIEFS
+              for p in numbered(urls.mentions_path(graph.kind_of(entity_id), entity_id),
+                                len(ids), briefs)),
+            *(p for actor_id, events in sorted(graph.events_by_actor.items())
+              if len(events) > paging.PROFILE_EVENTS and graph.is_actor(actor_id)
+              for p in numbered(urls.events_path(actor_id), len(events), paging.EVENTS_PER_PAGE))]
 
 
 class Renderer(EntityPages, ListingPages):
@@ -28,9 +64,7 @@ class Renderer(EntityPages, ListingPages):
     def paths(self) -> list[str]:
         """Every page, in the order a full run renders them."""
         graph = self.source
-        return [urls.FEED, urls.HOME, urls.BRIEFS_INDEX, urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
-                *(urls.tag_path(tag) for tag in graph.tags), urls.TAGS_INDEX,
-                urls.TIMELINE, *(urls.timeline_year_path(y) for y in self.years()), urls.GUIDE,
+        return [*listing_paths(graph),
                 *(urls.page_path(kind, entity_id) for kind in KINDS
                   for entity_id in sorted(graph.content.of_kind(kind)))]
 
@@ -39,18 +73,27 @@ class Renderer(EntityPages, ListingPages):
         what it reads is recorded from here to its end (`_done`)."""
         self._reads.clear()
         listing = {urls.FEED: self.feed, urls.HOME: self.home,
-                   urls.BRIEFS_INDEX: self.briefs_index, urls.ACTORS_INDEX: self.actors_index,
+                   urls.ACTORS_INDEX: self.actors_index,
                    urls.GLOSSARY_INDEX: self.glossary_index, urls.TAGS_INDEX: self.tags_index,
                    urls.TIMELINE: self.timeline_page, urls.GUIDE: self.guide_page}
+        first, number = urls.numbered_first(path)
+        if first == urls.BRIEFS_INDEX:
+            return self.briefs_index(number)
         if path in listing:
             return listing[path]()
-        section, _, name = path.partition("/")
+        owner = urls.list_owner(first)
+        if owner is not None:
+            entity_id, name = owner
+            if name == urls.EVENTS_LIST:
+                return self.actor_events_page(entity_id, number)
+            return self.mentions_page(entity_id, number)
+        section, _, name = first.partition("/")
         entity_id = name.removesuffix(".md")
         if section == urls.TAGS_SECTION:
-            return self.tag_page(entity_id, self.graph.tags[entity_id])
+            return self.tag_page(entity_id, self.graph.tags[entity_id], number)
         if section == urls.TIMELINE_SECTION:
             year = int(entity_id)
-            return self.timeline_year_page(year, self.years()[year])
+            return self.timeline_year_page(year, self.years()[year], number)
         builder: Callable[[str], tuple[str, str]] = getattr(
             self, KINDS[self.graph.kind_of(entity_id)].page)  # the table of kinds names it
         return builder(entity_id)

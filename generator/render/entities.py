@@ -11,6 +11,7 @@ from ..diagrams import unique_edges
 from ..load import Loc
 from ..models import Brief
 from ..urls import Kind
+from . import paging
 from .views import LinkView, RendererBase, date_view
 
 WORDS_PER_MINUTE = 220
@@ -76,6 +77,29 @@ class EntityPages(RendererBase):
         return self.render("brief.md.j2", path, brief=view,
                            jsonld=structured.brief_jsonld(self.graph, self.config, brief_id))
 
+    def newest_briefs(self, path: str, kind: Kind, entity_id: str, name: str
+                      ) -> dict[str, object]:
+        """The newest briefs an actor appears in or a term is used in (`name`), and
+        (`<name>_all`) a link to all of them on pages of their own when there are more."""
+        briefs = self.graph.appears_in.get(entity_id, ())
+        shown = briefs[:paging.PROFILE_BRIEFS]
+        every = None
+        if len(briefs) > len(shown):
+            every = {"href": self.href(path, urls.mentions_path(kind, entity_id)),
+                     "count": len(briefs)}
+        return {name: [self.card(path, b) for b in shown], f"{name}_all": every}
+
+    def latest_events(self, path: str, actor_id: str) -> dict[str, object]:
+        """An actor's latest events, oldest first (`events`), and (`events_all`) a link to
+        all of them on pages of their own when there are more."""
+        events = self.graph.events_by_actor.get(actor_id, ())
+        shown = events[max(0, len(events) - paging.PROFILE_EVENTS):]
+        every = None
+        if len(events) > len(shown):
+            every = {"href": self.href(path, urls.events_path(actor_id)), "count": len(events)}
+        return {"events": [self.event_view(path, e.index, e.brief) for e in shown],
+                "events_all": every}
+
     def actor_page(self, actor_id: str) -> tuple[str, str]:
         actor = self.content.actors[actor_id].model
         path = urls.page_path(Kind.ACTOR, actor_id)
@@ -95,10 +119,9 @@ class EntityPages(RendererBase):
             "description": self.tooltips[actor_id],
             "profile": self.rich(path, actor_id, ("profile",)) if actor.profile else None,
             "links": [{"label": label, "url": url} for label, url in actor.links.items()],
-            "appears_in": [self.card(path, b) for b in self.graph.appears_in.get(actor_id, ())],
+            **self.newest_briefs(path, Kind.ACTOR, actor_id, "appears_in"),
             "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
-            "events": [self.event_view(path, e.index, e.brief)
-                       for e in self.graph.events_by_actor.get(actor_id, ())],
+            **self.latest_events(path, actor_id),
             "diagram": self.diagram(path, unique_edges(
                 self.graph.edges_by_actor.get(actor_id, ())),
                 f"Connections of {actor.name}"),
@@ -118,7 +141,7 @@ class EntityPages(RendererBase):
             if term.explanation else None,
             "used_by": [self.link(path, a) for a in term.used_by if a in self.names],
             "related": [self.link(path, r) for r in term.related if r in self.names],
-            "used_in": [self.card(path, b) for b in self.graph.appears_in.get(term_id, ())],
+            **self.newest_briefs(path, Kind.TERM, term_id, "used_in"),
         }
         return self.render("term.md.j2", path, term=view,
                            jsonld=structured.term_jsonld(self.graph, self.config, term_id))

@@ -11,9 +11,13 @@ from .. import structured, urls
 from ..diagrams import unique_edges
 from ..graph import ActorFacet, SiteEvent, TermFacet
 from ..kinds import ACTOR_KINDS
+from . import paging
 from .views import LinkView, RendererBase, sort_text
 
-TIMELINE_LATEST = 50  # events on the timeline's first page; each year has a page of its own
+
+def page_suffix(number: int, count: int) -> str:
+    """What a title says of a page of a listing: nothing for a listing of one page."""
+    return f" (page {number} of {count})" if count > 1 else ""
 
 
 def base_letters(text: str) -> str:
@@ -40,10 +44,19 @@ class ListingPages(RendererBase):
                                    "actors": len(self._of_kind(ActorFacet)),
                                     "terms": len(self._of_kind(TermFacet))})
 
-    def briefs_index(self) -> tuple[str, str]:
-        path = urls.BRIEFS_INDEX
-        cards = [self.card(path, b) for b in self.graph.briefs_by_date]
-        return self.render("briefs_index.md.j2", path, cards=cards)
+    def briefs_index(self, number: int = 1) -> tuple[str, str]:
+        """Page `number` of every brief, newest first."""
+        first = urls.BRIEFS_INDEX
+        path = urls.numbered_path(first, number)
+        size = paging.BRIEFS_PER_PAGE
+        briefs = self.graph.briefs_by_date
+        count = paging.page_count(len(briefs), size)
+        cards = [self.card(path, b) for b in paging.page_items(briefs, number, size)]
+        extra: dict[str, Any] = {} if number == 1 else {
+            "title": "Briefs" + page_suffix(number, count),
+            "description": f"Every brief, newest first: page {number} of {count}."}
+        return self.render("briefs_index.md.j2", path, cards=cards,
+                           pager=self.pager(first, number, count), **extra)
 
     def actors_index(self) -> tuple[str, str]:
         path = urls.ACTORS_INDEX
@@ -75,16 +88,61 @@ class ListingPages(RendererBase):
         return self.render("glossary_index.md.j2", path, letters=groups,
                             jsonld=structured.glossary_jsonld(self.graph, self.config))
 
-    def tag_page(self, tag: str, brief_ids: tuple[str, ...]) -> tuple[str, str]:
-        path = urls.tag_path(tag)
-        return self.render("tag.md.j2", path, tag=tag,
-                           cards=[self.card(path, b) for b in brief_ids])
+    def tag_page(self, tag: str, brief_ids: tuple[str, ...], number: int = 1
+                 ) -> tuple[str, str]:
+        first = urls.tag_path(tag)
+        path = urls.numbered_path(first, number)
+        size = paging.BRIEFS_PER_PAGE
+        count = paging.page_count(len(brief_ids), size)
+        suffix = page_suffix(number, count)
+        return self.render("tag.md.j2", path, tag=tag, title=f"Tag: {tag}{suffix}",
+                           description=f"Briefs tagged {tag}{suffix}",
+                           cards=[self.card(path, b)
+                                  for b in paging.page_items(brief_ids, number, size)],
+                           tags_href=self.href(path, urls.TAGS_INDEX),
+                           pager=self.pager(first, number, count))
+
+    def mentions_page(self, entity_id: str, number: int = 1) -> tuple[str, str]:
+        """Page `number` of every brief an actor appears in or a term is used in, newest
+        first (the entity's own page shows the newest few, paging.PROFILE_BRIEFS)."""
+        kind = self.graph.kind_of(entity_id)
+        first = urls.mentions_path(kind, entity_id)
+        path = urls.numbered_path(first, number)
+        size = paging.BRIEFS_PER_PAGE
+        briefs = self.graph.appears_in.get(entity_id, ())
+        count = paging.page_count(len(briefs), size)
+        owner = self.link(path, entity_id)
+        verb, verbs = ("use", "uses") if kind is urls.Kind.TERM else ("mention", "mentions")
+        suffix = page_suffix(number, count)
+        return self.render(
+            "mentions.md.j2", path, title=f"Briefs that {verb} {owner.text}{suffix}",
+            description=f"Every brief that {verbs} {owner.text}, newest first{suffix}.",
+            owner=owner, verb=verbs,
+            cards=[self.card(path, b) for b in paging.page_items(briefs, number, size)],
+            pager=self.pager(first, number, count))
 
     def tags_index(self) -> tuple[str, str]:
         entries = [{"link": LinkView(urls.relative_url(urls.TAGS_INDEX, urls.tag_path(tag)), tag,
                                      css="tag"), "count": len(brief_ids)}
                    for tag, brief_ids in self.graph.tags.items()]
         return self.render("tags_index.md.j2", urls.TAGS_INDEX, tags=entries)
+
+    def actor_events_page(self, actor_id: str, number: int = 1) -> tuple[str, str]:
+        """Page `number` of every timeline event of an actor, oldest first (the actor's
+        own page shows the latest few, paging.PROFILE_EVENTS)."""
+        first = urls.events_path(actor_id)
+        path = urls.numbered_path(first, number)
+        size = paging.EVENTS_PER_PAGE
+        events = self.graph.events_by_actor.get(actor_id, ())
+        count = paging.page_count(len(events), size)
+        owner = self.link(path, actor_id)
+        suffix = page_suffix(number, count)
+        return self.render(
+            "actor_events.md.j2", path, title=f"Events of {owner.text}{suffix}",
+            description=f"Every dated event of {owner.text} from every brief, oldest first"
+            f"{suffix}.", owner=owner, events=[self.event_view(path, e.index, e.brief)
+                                                for e in paging.page_items(events, number, size)],
+            pager=self.pager(first, number, count))
 
     def timeline_years(self) -> dict[int, list[SiteEvent]]:
         """Every event by year, newest year and event first (one page per year)."""
@@ -96,20 +154,27 @@ class ListingPages(RendererBase):
     def timeline_page(self) -> tuple[str, str]:
         """The newest events, then the years: the page stays small however many events."""
         path = urls.TIMELINE
-        newest = list(itertools.islice(reversed(self.graph.events), TIMELINE_LATEST))
+        newest = list(itertools.islice(reversed(self.graph.events), paging.TIMELINE_LATEST))
         years = [{"link": LinkView(urls.relative_url(path, urls.timeline_year_path(year)),
                                    str(year), css="timeline-years__year"), "count": len(events)}
                  for year, events in self.timeline_years().items()]
         return self.render("timeline.md.j2", path, years=years,
                             latest=[self.event_view(path, e.index, e.brief) for e in newest])
 
-    def timeline_year_page(self, year: int, events: list[SiteEvent]) -> tuple[str, str]:
-        path = urls.timeline_year_path(year)
+    def timeline_year_page(self, year: int, events: list[SiteEvent], number: int = 1
+                           ) -> tuple[str, str]:
+        first = urls.timeline_year_path(year)
+        path = urls.numbered_path(first, number)
+        size = paging.EVENTS_PER_PAGE
+        count = paging.page_count(len(events), size)
+        shown = paging.page_items(events, number, size)
         return self.render(
-            "timeline_year.md.j2", path, title=f"Timeline: {year}",
-            description=f"Every dated event of {year} from every brief, newest first.",
-            year=year, events=[self.event_view(path, e.index, e.brief) for e in events],
-            timeline=LinkView(urls.relative_url(path, urls.TIMELINE), "Timeline"))
+            "timeline_year.md.j2", path, title=f"Timeline: {year}{page_suffix(number, count)}",
+            description=f"Every dated event of {year} from every brief, newest first"
+                        + (f": page {number} of {count}." if count > 1 else "."),
+            year=year, events=[self.event_view(path, e.index, e.brief) for e in shown],
+            timeline=LinkView(urls.relative_url(path, urls.TIMELINE), "Timeline"),
+            pager=self.pager(first, number, count))
 
     def guide_page(self) -> tuple[str, str]:
         from ..schema import field_tables

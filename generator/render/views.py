@@ -29,6 +29,7 @@ from ..text import (
     Rich,
     anchor,
     front_matter_problem,
+    html_text,
     json_for_html,
     render_rich,
     yaml_string,
@@ -304,6 +305,33 @@ class RendererBase:
             html = Markup(self.template("_card.j2", card=view))
             self._cards[key] = html
         return html
+
+    @staticmethod
+    def href(from_page: str, to: str) -> Markup:
+        """A link target for an attribute, as is: routes are made of ids, digits and "/"."""
+        return Markup(html_text(urls.relative_url(from_page, to)))
+
+    def pager(self, first: str, number: int, count: int) -> dict[str, Any] | None:
+        """The pagination control of page `number` of `count` of the listing whose first
+        page is `first` (None when it has one page): previous and next (rel="prev" and
+        rel="next"), the first and last pages and the two either side of this one."""
+        if count <= 1:
+            return None
+        here = urls.numbered_path(first, number)
+
+        def href(n: int) -> Markup:
+            return self.href(here, urls.numbered_path(first, n))
+
+        items: list[dict[str, Any]] = []
+        last = 0
+        for n in sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)}):
+            if n > last + 1:
+                items.append({"number": None})  # a gap
+            items.append({"number": n, "href": href(n), "current": n == number})
+            last = n
+        return {"number": number, "count": count, "items": items,
+                "prev": href(number - 1) if number > 1 else None,
+                "next": href(number + 1) if number < count else None}
 
     def event_view(self, from_page: str, event_index: int, brief_id: str) -> dict[str, Any]:
         event = facet_as(self.graph.facets, brief_id, BriefFacet).events[event_index]

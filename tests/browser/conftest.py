@@ -315,7 +315,7 @@ def walk(site: Site, contexts: Callable[[str], Any]) -> Walk:
                 except Exception as exc:  # reported by the diagram tests; keep walking
                     result.script_errors.append((page.url, f"diagrams did not render: {exc}"))
                 result.diagrams[rel] = page.evaluate(READ_DIAGRAMS)
-        page.wait_for_load_state("networkidle")  # the search worker's index fetch, and so on
+        page.wait_for_load_state("networkidle")  # any fetch a script starts after load
     finally:
         context.remove_listener("request", record)
         page.close()

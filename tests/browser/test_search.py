@@ -1,54 +1,219 @@
-"""Material's search box finds actors and briefs by name, in the browser, with the built index."""
+"""The search dialog (Pagefind) in the browser: found by keyboard, results with kind, title
+and dek, filters, announced, and nothing loaded from another host."""
 
 from __future__ import annotations
 
 import contextlib
-import re
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import BRIEF_ID, Site
+from .conftest import BRIEF_ID, LOCAL_HOST, Site, is_local
 
 pytestmark = pytest.mark.browser
 
-RESULT_LINKS = "() => Array.from(document.querySelectorAll('.md-search-result__item a'))" \
-               ".map(a => a.href)"
+DIALOG = "#briefs-search"
+INPUT = "#briefs-search-query"
+RESULT = ".briefs-search__result"
+READ_RESULTS = """() => Array.from(document.querySelectorAll('.briefs-search__result')).map(a => ({
+  href: a.href,
+  kind: a.querySelector('.briefs-search__kind').textContent,
+  title: a.querySelector('.briefs-search__title').textContent,
+  dek: a.querySelector('.briefs-search__dek').textContent,
+}))"""
 
 
-def search(page: Any, site: Site, query: str, expected: list[str]) -> list[str]:
-    """Open the home page, type `query` into the search box, return result URLs once the
-    expected ones are listed (or whatever is listed after the timeout)."""
-    page.goto(site.url)
-    box = page.locator(".md-search__input")
-    if not box.is_visible():  # narrow screens: the header's search button opens it
-        page.locator("label[for=__search]").filter(visible=True).first.click()
-    box.click()
+def open_search(page: Any, url: str, key: str = "/") -> None:
+    """Open `url` and the search dialog with the keyboard only."""
+    page.goto(url)
+    page.locator("[data-briefs-search-open]").wait_for(state="visible")  # the script ran
+    page.locator("body").focus()
+    page.keyboard.press(key)
+    page.locator(DIALOG).wait_for(state="visible")
+    assert page.evaluate("() => document.activeElement.id") == "briefs-search-query"
+
+
+def results_for(page: Any, query: str, wanted: list[str]) -> list[dict[str, str]]:
+    """Type `query` into the open dialog; the results once every wanted URL is listed
+    (or whatever is listed when waiting gives up: the caller's assertion says what)."""
     page.keyboard.type(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for(state="visible")
-    wanted = [site.page_url(rel) for rel in expected]
-    with contextlib.suppress(Exception):  # the assertion reports what was found
+    page.locator(RESULT).first.wait_for(state="visible")
+    with contextlib.suppress(Exception):  # the caller's assertion reports what is missing
         page.wait_for_function(
             """(wanted) => {
-                 const found = new Set(Array.from(
-                   document.querySelectorAll('.md-search-result__item a'))
-                   .map(a => a.href.split(/[?#]/)[0]));
+                 const found = new Set(Array.from(document.querySelectorAll(
+                   '.briefs-search__result')).map(a => a.href));
                  return wanted.every(w => found.has(w));
                }""", arg=wanted, timeout=5_000)
-    links: list[str] = page.evaluate(RESULT_LINKS)
-    return links
+    # The first results are shown as they arrive; the count is announced once all are in.
+    page.wait_for_function("(q) => document.querySelector('.briefs-search__status')"
+                           ".textContent.includes(`for “${q}”`)", arg=query)
+    results: list[dict[str, str]] = page.evaluate(READ_RESULTS)
+    return results
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("BRICS", ["actors/brics/", f"briefs/{BRIEF_ID}/"]),
-    ("Lavrov", ["actors/sergei-lavrov/", f"briefs/{BRIEF_ID}/"]),
-])
-def test_search_lists_actor_and_brief(page: Any, site: Site, query: str,
-                                      expected: list[str]) -> None:
-    links = search(page, site, query, expected)
-    pages = {re.split(r"[?#]", link)[0] for link in links}  # ?h=query is the highlight
-    for rel in expected:
-        assert site.page_url(rel) in pages, (
-            f"searching {query!r}: {rel} not among the results {sorted(pages)}")
-    # Matches are highlighted in the results (the search.highlight feature).
-    assert page.locator(".md-search-result mark").count() > 0
+def test_search_lists_the_actor_and_the_brief(page: Any, site: Site) -> None:
+    wanted = [site.page_url("actors/sergei-lavrov/"), site.page_url(f"briefs/{BRIEF_ID}/")]
+    open_search(page, site.url)
+    results = results_for(page, "Lavrov", wanted)
+    by_url = {r["href"]: r for r in results}
+    for url in wanted:
+        assert url in by_url, f"{url} not among {sorted(by_url)}"
+    actor, brief = by_url[wanted[0]], by_url[wanted[1]]
+    assert actor["kind"] == "Actor" and actor["title"] == "Sergei V. Lavrov"
+    assert actor["dek"].startswith("Russia's Foreign Minister")  # the actor's summary
+    assert brief["kind"] == "Brief"
+    assert brief["title"] == site.briefs[BRIEF_ID]["title"]
+    assert brief["dek"] == " ".join(site.briefs[BRIEF_ID]["dek"].split())
+    # The count is announced to screen readers (a polite live region)
+    status = page.locator(".briefs-search__status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.get_attribute("role") == "status"
+    assert f"{len(results)} results for “Lavrov”" in status.inner_text()
+
+
+def test_keyboard_only_open_type_choose_and_go(page: Any, site: Site) -> None:
+    open_search(page, site.page_url("glossary/"), key="s")
+    results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("() => document.activeElement.href")
+    assert first == page.evaluate(
+        "() => document.querySelector('.briefs-search__result').href")
+    page.keyboard.press("ArrowDown")
+    second = page.evaluate("() => document.activeElement.href")
+    assert second != first
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("() => document.activeElement.href") == first
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == first
+
+
+def test_tab_reaches_the_results_and_escape_closes(page: Any, site: Site) -> None:
+    open_search(page, site.url)
+    results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
+    for _ in range(10):  # the close button, the three filters, then the first result
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains("
+                         "'briefs-search__result')"):
+            break
+    else:
+        pytest.fail("Tab never reached a result")
+    page.keyboard.press("Escape")
+    page.locator(DIALOG).wait_for(state="hidden")
+    # Focus goes back to where the reader was; `/` opens the dialog again
+    page.keyboard.press("/")
+    page.locator(DIALOG).wait_for(state="visible")
+
+
+def test_filters_narrow_the_results(page: Any, site: Site) -> None:
+    open_search(page, site.url)
+    everything = results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
+    assert {r["kind"] for r in everything} >= {"Actor", "Brief"}
+    kinds = page.locator("select[data-filter=kind] option").all_inner_texts()
+    assert {"Brief", "Actor", "Term", "Page"} <= set(kinds), kinds
+    page.locator("select[data-filter=kind]").select_option("Actor")
+    page.wait_for_function(
+        """() => { const kinds = Array.from(document.querySelectorAll('.briefs-search__kind'))
+                     .map(k => k.textContent);
+                   return kinds.length > 0 && kinds.every(k => k === 'Actor'); }""")
+    actors = page.evaluate(READ_RESULTS)
+    assert 0 < len(actors) < len(everything)
+    # Tag and year come from the briefs
+    page.locator("select[data-filter=kind]").select_option("")
+    tags = page.locator("select[data-filter=tag] option").all_inner_texts()
+    assert set(site.briefs[BRIEF_ID]["tags"]) <= set(tags), tags
+    years = page.locator("select[data-filter=year] option").all_inner_texts()
+    assert site.briefs[BRIEF_ID]["date"][:4] in years
+    page.locator("select[data-filter=year]").select_option(site.briefs[BRIEF_ID]["date"][:4])
+    page.wait_for_function(
+        """() => { const kinds = Array.from(document.querySelectorAll('.briefs-search__kind'))
+                     .map(k => k.textContent);
+                   return kinds.length > 0 && kinds.every(k => k === 'Brief'); }""")
+
+
+def test_no_script_errors_and_nothing_from_another_host(site: Site,
+                                                        contexts: Callable[[str], Any]) -> None:
+    context = contexts("dark")
+    page = context.new_page()
+    page.bring_to_front()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        open_search(page, site.page_url(f"briefs/{BRIEF_ID}/"))
+        results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
+        page.keyboard.press("Escape")
+        page.keyboard.press("s")
+        page.locator(DIALOG).wait_for(state="visible")
+        page.keyboard.type(" sanctions")
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    assert errors == []
+    assert [url for url in requests if not is_local(url)] == []
+    assert any("/pagefind/" in url for url in requests)  # the index came from the site
+
+
+# ---------------------------------------------------------------- at scale
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """A generated corpus of 300 briefs, built and served on 127.0.0.1."""
+    from generator import pipeline
+    from generator import site as site_module
+    from tests.corpus import build_corpus
+
+    root = tmp_path_factory.mktemp("search-corpus") / "project"
+    corpus = build_corpus(root, 300, 80, 60)
+    server = http.server.ThreadingHTTPServer(
+        (LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(root / "site")))
+    server.daemon_threads = True
+    url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("SITE_URL", url)
+            pipeline.generate(root, site_module.site_config(root))
+            site_module.build_site(root)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield url, corpus
+        server.shutdown()
+        thread.join(5)
+    finally:
+        server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib's signature
+        pass
+
+
+@pytest.mark.slow
+def test_search_on_a_generated_corpus(page: Any, corpus_site: tuple[str, Any]) -> None:
+    url, corpus = corpus_site
+    root: Path = corpus.root
+    actor = corpus.actors[0]  # the most mentioned actor
+    name = next(line.split(":", 1)[1].strip().strip('"') for line in
+                (root / "briefs" / "actors" / f"{actor}.yaml").read_text("utf-8").splitlines()
+                if line.startswith("name:"))
+    open_search(page, url)
+    results = results_for(page, name, [f"{url}actors/{actor}/"])
+    assert f"{url}actors/{actor}/" in {r["href"] for r in results}
+    assert {r["kind"] for r in results} >= {"Actor", "Brief"}
+    status = page.locator(".briefs-search__status").inner_text()
+    assert "results for" in status
+    page.locator("select[data-filter=kind]").select_option("Brief")
+    page.wait_for_function(
+        """() => { const kinds = Array.from(document.querySelectorAll('.briefs-search__kind'))
+                     .map(k => k.textContent);
+                   return kinds.length > 0 && kinds.every(k => k === 'Brief'); }""")
+    assert all(r["dek"] for r in page.evaluate(READ_RESULTS))

@@ -1,0 +1,144 @@
+/* Site search: the header's search dialog over the Pagefind index in the site's own
+   pagefind/ folder. Pagefind loads its index in pieces, on the first query only. Opened by
+   the header button or the `/` and `s` keys; arrow keys move between the results. */
+(() => {
+  "use strict";
+  const dialog = document.getElementById("briefs-search");
+  const opener = document.querySelector("[data-briefs-search-open]");
+  if (!dialog || !opener || typeof dialog.showModal !== "function") return;
+  const input = dialog.querySelector(".briefs-search__input");
+  const form = dialog.querySelector(".briefs-search__form");
+  const status = dialog.querySelector(".briefs-search__status");
+  const list = dialog.querySelector(".briefs-search__results");
+  const selects = Array.from(dialog.querySelectorAll("select[data-filter]"));
+  const bundle = new URL(dialog.dataset.pagefindBase, document.baseURI);
+  const MAX_RESULTS = 20;
+  const FIRST = 5;
+  let engine = null;
+  let generation = 0;
+
+  const load = () => {
+    if (!engine) {
+      engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+        await pagefind.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 24 });
+        await pagefind.init();
+        fillFilters(await pagefind.filters());
+        return pagefind;
+      });
+      engine.catch(() => { engine = null; });
+    }
+    return engine;
+  };
+
+  const fillFilters = (filters) => {
+    for (const select of selects) {
+      const values = Object.keys(filters[select.dataset.filter] || {});
+      values.sort((a, b) => (select.dataset.filter === "year" ? b.localeCompare(a)
+                                                                : a.localeCompare(b)));
+      for (const value of values) select.append(new Option(value, value));
+    }
+  };
+
+  const plain = (html) => new DOMParser().parseFromString(html || "", "text/html").body.textContent;
+
+  const item = (data) => {
+    const li = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.className = "briefs-search__result";
+    const kind = document.createElement("span");
+    kind.className = "briefs-search__kind";
+    kind.textContent = data.meta.kind || "Page";
+    const title = document.createElement("span");
+    title.className = "briefs-search__title";
+    title.textContent = data.meta.title || data.url;
+    const dek = document.createElement("span");
+    dek.className = "briefs-search__dek";
+    dek.textContent = data.meta.dek || plain(data.excerpt);
+    link.append(kind, " ", title, dek);
+    li.append(link);
+    return li;
+  };
+
+  const announce = (shown, total, query) => {
+    const more = total > shown ? `, showing the first ${shown}` : "";
+    const what = query ? ` for “${query}”` : "";
+    status.textContent = total === 0 ? `No results${what}.`
+      : `${total} result${total === 1 ? "" : "s"}${what}${more}.`;
+  };
+
+  const run = async () => {
+    const mine = ++generation;
+    const query = input.value.trim();
+    const filters = {};
+    for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
+    if (!query && Object.keys(filters).length === 0) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    try {
+      const pagefind = await load();
+      if (query) pagefind.preload(query).catch(() => {});  // chunks load during the debounce
+      const search = await pagefind.debouncedSearch(query || null, { filters }, 80);
+      if (search === null || mine !== generation) return;
+      // The first few results are shown as soon as they arrive, then the rest
+      const results = search.results.slice(0, MAX_RESULTS);
+      const first = await Promise.all(results.slice(0, FIRST).map((r) => r.data()));
+      if (mine !== generation) return;
+      list.replaceChildren(...first.map(item));
+      const rest = await Promise.all(results.slice(FIRST).map((r) => r.data()));
+      if (mine !== generation) return;
+      list.append(...rest.map(item));
+      announce(results.length, search.results.length, query);
+    } catch (error) {
+      if (mine === generation) status.textContent = "Search is not available on this page.";
+    }
+  };
+
+  const open = () => {
+    if (dialog.open) return;
+    dialog.showModal();
+    input.focus();
+    input.select();
+    load().catch(() => {});
+  };
+
+  const editable = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  opener.hidden = false;
+  opener.addEventListener("click", open);
+  dialog.querySelector("[data-briefs-search-close]").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
+  input.addEventListener("input", run);
+  for (const select of selects) select.addEventListener("change", run);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = list.querySelector("a");
+    if (first) first.click();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (dialog.open || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if ((event.key === "/" || event.key === "s") && !editable(document.activeElement)) {
+      event.preventDefault();
+      open();
+    }
+  });
+
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = Array.from(list.querySelectorAll("a"));
+    const at = links.indexOf(document.activeElement);
+    if (document.activeElement !== input && at < 0) return;
+    event.preventDefault();
+    if (event.key === "ArrowDown") {
+      const next = links[at + 1];
+      if (next) next.focus();
+    } else if (at <= 0) {
+      input.focus();
+    } else {
+      links[at - 1].focus();
+    }
+  });
+})();
