@@ -337,6 +337,8 @@ class SeedMeta(_Model):
     url: HttpUrl | None = Field(None, description="Web address of the article.")
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
         None, description="BCP 47 language tag, e.g. en.")
+    license: Plain | None = Field(None, max_length=300, description=(
+        "The article's licence or rights statement, e.g. Public domain (VOA)."))
 
 
 def model_in(annotation: Any) -> type[BaseModel] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stdout
@@ -351,3 +352,17 @@ def test_numbered_pages_route_both_ways() -> None:
                   "actors/index.md", "actors/xi-jinping/briefs/page/2.md"):
         assert urls.list_owner(other) is None, other
     assert urls.page_owner("actors/xi-jinping/briefs.md", {"xi-jinping": urls.Kind.ACTOR}) is None
+
+
+def test_a_seed_records_its_licence_and_the_brief_shows_it(project: Path) -> None:
+    """seeds/<id>.yaml takes `license` (it was refused as an unknown key); the brief's
+    Source section shows it."""
+    from generator.pipeline import generate_files
+
+    meta = project / "seeds" / "xi-lavrov-beijing-2024.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "license: Public domain (VOA)\n",
+                    encoding="utf-8")
+    assert check(project)[1] == []
+    page = generate_files(project, SiteConfig("Briefs", "https://example.org/")).files[
+        "briefs/xi-lavrov-beijing-talks.md"].decode("utf-8")
+    assert '<p class="source-license">Licence: Public domain (VOA)</p>' in html.unescape(page)

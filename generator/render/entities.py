@@ -39,6 +39,7 @@ class EntityPages(RendererBase):
             "published": date_view(brief.source.published or (meta.published if meta
                                                                else None)),
             "seed": seed.rel,
+            "license": (meta.license if meta else None) or "",
         }
         view = {
             "id": brief_id,
