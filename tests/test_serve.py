@@ -124,10 +124,17 @@ def serving(root: Path) -> Iterator[Server]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "SITE_URL": url, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [*briefs_command(), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+    # Ctrl-C as at a terminal: a shell's background job (a CI step run with `&`) starts
+    # with SIGINT ignored, an ignored signal stays ignored across exec, and Python then
+    # never raises KeyboardInterrupt in `briefs serve`. A handled signal is reset instead.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [*briefs_command(), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     served = Server(root, url, process, (root / BRIEF).read_text(encoding="utf-8"))
     threading.Thread(target=_pump, args=(served,), daemon=True).start()
     try:
