@@ -29,11 +29,17 @@ def _root(args: argparse.Namespace) -> Path:
 def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import check
 
-    _, problems = check(_root(args))
+    graph, problems = check(_root(args))
     if problems:
         raise DiagnosticsError(problems)
     if args.format == "json":
         print("[]")
+    elif args.format == "text":  # what was checked, on stderr: stdout holds problems only
+        content = graph.content
+        counts = [(len(content.briefs), "brief"), (len(content.actors), "actor"),
+                  (len(content.terms), "term"), (len(content.known_seeds), "seed article")]
+        done = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+        print(f"checked {done}: no problems", file=sys.stderr)
     return EXIT_OK
 
 

@@ -366,3 +366,15 @@ def test_a_seed_records_its_licence_and_the_brief_shows_it(project: Path) -> Non
     page = generate_files(project, SiteConfig("Briefs", "https://example.org/")).files[
         "briefs/xi-lavrov-beijing-talks.md"].decode("utf-8")
     assert '<p class="source-license">Licence: Public domain (VOA)</p>' in html.unescape(page)
+
+
+def test_check_says_what_it_checked(project: Path) -> None:
+    """A clean check is not silent: one summary line on stderr (stdout stays empty, for
+    tools that read the diagnostics)."""
+    from contextlib import redirect_stderr
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert cli.main(["--root", str(project), "check"]) == 0
+    assert out.getvalue() == ""
+    assert err.getvalue() == "checked 1 brief, 24 actors, 17 terms, 1 seed article: no problems\n"
