@@ -64,7 +64,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP) ## regenerate golden files after an intended change; review the diff
-	$(BIN)/pytest -q tests/test_golden.py --update-golden
+	$(BIN)/pytest -q tests/test_golden.py tests/test_golden_states.py --update-golden
 
 bench: $(STAMP) ## time generation and MkDocs at newsroom scale
 	$(BIN)/python -m tests.bench

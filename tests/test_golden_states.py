@@ -33,7 +33,6 @@ import html
 import json
 import posixpath
 import re
-import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -41,11 +40,12 @@ from pathlib import Path
 import pytest
 
 from generator.diagrams import MAX_EDGES
-from generator.pipeline import check, generate_files
+from generator.pipeline import check
 from generator.render import paging
 from generator.render.paging import TIMELINE_LATEST
 from generator.urls import SiteConfig, numbered_path, page_url
 from tests.conftest import copy_project
+from tests.test_golden import assert_golden, generated_docs
 
 GOLDEN = Path(__file__).parent / "golden" / "states"
 CONFIG = SiteConfig("Explainer Briefs", "https://example.org/briefs/")
@@ -67,8 +67,7 @@ def generated_pages(project: Path, state: str = "") -> dict[str, bytes]:
     with pytest.MonkeyPatch.context() as patch:
         for name, size in PAGE_SIZES.get(state, {}).items():
             patch.setattr(paging, name, size)
-        files = generate_files(project, CONFIG).files
-    return {k: v for k, v in files.items() if not k.startswith("assets/") and k != ".gitignore"}
+        return generated_docs(project, CONFIG)
 
 
 # ---------------------------------------------------------------- writing a project
@@ -442,19 +441,8 @@ def _pages(tmp_path: Path, state: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("state", sorted(STATES))
 def test_state_matches_golden(state: str, tmp_path: Path, update_golden: bool) -> None:
-    files = generated_pages(_project(tmp_path, state), state)
-    golden = GOLDEN / state
-    if update_golden:
-        shutil.rmtree(golden, ignore_errors=True)
-        for rel, data in files.items():
-            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
-            (golden / rel).write_bytes(data)
-    expected = {p.relative_to(golden).as_posix(): p.read_bytes()
-                for p in sorted(golden.rglob("*")) if p.is_file()}
-    assert sorted(files) == sorted(expected), (
-        f"pages added or removed in state {state}: run `pytest --update-golden` and review")
-    for rel, data in files.items():
-        assert data == expected[rel], f"{rel} differs from tests/golden/states/{state}/{rel}"
+    assert_golden(generated_pages(_project(tmp_path, state), state), GOLDEN / state,
+                  update_golden)
 
 
 # ---------------------------------------------------------------- the properties

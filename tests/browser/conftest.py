@@ -9,6 +9,7 @@ suite locally and fails it on CI (when $CI is set).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -168,9 +169,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The project copied to a temp folder, built once, served on 127.0.0.1:<free port>."""
-    from generator import pipeline
-    from generator import site as site_module
-
     root = copy_project(tmp_path_factory.mktemp("browser") / "project")
     # A plain Markdown link in running text, which the included content does not have
     brief = root / "briefs" / f"{BRIEF_ID}.yaml"
@@ -178,12 +176,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert RUNNING_TEXT_ANCHOR in text
     brief.write_text(text.replace(RUNNING_TEXT_ANCHOR, RUNNING_TEXT_ANCHOR + RUNNING_TEXT_LINK),
                      encoding="utf-8")
+    with built_and_served(root) as url:
+        yield Site(root, url)
+
+
+@contextlib.contextmanager
+def built_and_served(root: Path) -> Iterator[str]:
+    """The project at `root` generated, built with its URL set to where it is served, and
+    served on 127.0.0.1:<free port> (404s answered with site/404.html) until the block ends."""
+    from generator import pipeline
+    from generator import site as site_module
+
     handler = type("Handler", (_Handler,), {"site_folder": root / "site"})
     server = http.server.ThreadingHTTPServer(
         (LOCAL_HOST, 0), functools.partial(handler, directory=str(root / "site")))
     server.daemon_threads = True
-    port = server.server_address[1]
-    url = f"http://{LOCAL_HOST}:{port}/"
+    url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("SITE_URL", url)
@@ -191,7 +199,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             site_module.build_site(root)
         thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
         thread.start()
-        yield Site(root, url)
+        yield url
         server.shutdown()
         thread.join(5)
     finally:

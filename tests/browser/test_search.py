@@ -4,16 +4,13 @@ and dek, filters, announced, and nothing loaded from another host."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import BRIEF_ID, LOCAL_HOST, Site, is_local
+from .conftest import BRIEF_ID, Site, built_and_served, is_local
 
 pytestmark = pytest.mark.browser
 
@@ -168,33 +165,12 @@ def test_no_script_errors_and_nothing_from_another_host(site: Site,
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """A generated corpus of 300 briefs, built and served on 127.0.0.1."""
-    from generator import pipeline
-    from generator import site as site_module
     from tests.corpus import build_corpus
 
     root = tmp_path_factory.mktemp("search-corpus") / "project"
     corpus = build_corpus(root, 300, 80, 60)
-    server = http.server.ThreadingHTTPServer(
-        (LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(root / "site")))
-    server.daemon_threads = True
-    url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("SITE_URL", url)
-            pipeline.generate(root, site_module.site_config(root))
-            site_module.build_site(root)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+    with built_and_served(root) as url:
         yield url, corpus
-        server.shutdown()
-        thread.join(5)
-    finally:
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # stdlib's signature
-        pass
 
 
 @pytest.mark.slow
