@@ -83,6 +83,12 @@ def alias_claims(content: Content) -> tuple[dict[str, str], list[Diagnostic]]:
             if alias.strip() == alias and alias}, problems
 
 
+def names_of(actor: Actor) -> tuple[str, ...]:
+    """An actor's name and aliases, as alias_claims counts them (an alias with white space
+    around it names nothing): what names it in text, as in a quote's attribution."""
+    return tuple(a for a in (actor.name, *actor.aliases) if a and a.strip() == a)
+
+
 def alias_key(alias: str) -> str:
     """What two aliases share when a reader could not tell them apart: text is NFC from
     the loader and plain text has no invisible characters, so what is left to fold is

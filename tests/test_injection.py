@@ -55,6 +55,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 LIMITS = {"title": 120, "dek": 280, "label": 60, "name": 120, "role": 160, "term": 120,
           "definition": 300, "seed-title": 300}
 PLAIN_REJECT_CODES = frozenset({"bad-text", "too-long"})
+ATTRIBUTION = "said the minister"  # how each seed names the speaker of its quote
 RICH_REJECT_CODES = frozenset({"bad-text", "bad-url", "bad-markup", "bad-ref", "too-long"})
 
 
@@ -139,7 +140,9 @@ class Project:
         """Write every file whose text changed since the last call."""
         files = {w.path: w.text() for w in self._render()}
         for seed_id, quotes in self.seeds.items():
-            lines = ["The ministers met on Tuesday.", *(q.value for q in quotes)]
+            # each quote inside a quotation, attributed as the brief says (writers)
+            lines = ["The ministers met on Tuesday.",
+                     *(f"“{q.value},” {ATTRIBUTION}." for q in quotes)]
             files[f"seeds/{seed_id}.txt"] = "\n".join(lines) + "\n"
         for rel, text in files.items():
             if self.written.get(rel) != text:
@@ -181,6 +184,7 @@ def _write_brief(path: str, slots: list[Slot]) -> Writer:
     w.slot("    view: ", s["view"])
     w.line(f"quotes:\n  - speaker: a-{k}")
     w.slot("    text: ", s["quote"])
+    w.line(f"    attribution: {ATTRIBUTION}")
     w.slot("    note: ", s["quote-note"])
     w.line("timeline:\n  - date: 2024-04")
     w.slot("    event: ", s["event"])
