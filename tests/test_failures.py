@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -33,7 +34,9 @@ BRIEF = "briefs/ministers-meet.yaml"
 
 
 def run(args: list[str]) -> tuple[int, str, str]:
-    """(status, stdout, stderr) of `briefs ARGS`; an uncaught exception fails the test."""
+    """(status, stdout, stderr) of `briefs ARGS`; an uncaught exception fails the test.
+    The progress lines on stderr (`[stage] ...`, tests/test_progress.py) are left out: what
+    is checked here is what the command says about the failure."""
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -41,7 +44,9 @@ def run(args: list[str]) -> tuple[int, str, str]:
     except Exception:
         pytest.fail(f"briefs {' '.join(args[2:])} raised instead of reporting:\n"
                     f"{traceback.format_exc()}")
-    return status, out.getvalue(), err.getvalue()
+    said = [line for line in err.getvalue().splitlines(keepends=True)
+            if not re.match(r"\[[\w ]+\] ", line)]
+    return status, out.getvalue(), "".join(said)
 
 
 def tree(folder: Path) -> dict[str, str]:
