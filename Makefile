@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test test-fast check lint golden bench serve clean lock
+.PHONY: help site test test-fast check lint golden bench serve new schema clean lock
+
+# `make` alone lists the targets an editor and a developer use (the `##` notes below).
+.DEFAULT_GOAL := help
 
 NPM_DIR := .cache/npm
 NPM_STAMP := $(NPM_DIR)/.installed
@@ -13,10 +16,20 @@ NPM_STAMP := $(NPM_DIR)/.installed
 # Dependencies come from requirements.lock only (exact versions, every file checked
 # against its hash, the build backend included); the project itself is then installed
 # without dependencies and without build isolation, so nothing unlocked is downloaded.
+# setuptools ends every editable install with the same notice ("Editable installation.
+# Please be careful with folders in your working directory with the same name as your
+# package"), which pip >= 25 prints as a BuildBackendWarning. It does not apply here: the
+# install maps the `generator` package alone (a meta path finder), so the briefs/ content
+# folder is never importable. Only that notice is filtered; any other warning, and every
+# error, still shows. The id-bearing editor schemas (.cache/schemas/, ignored) are written
+# last, so a fresh clone completes ids in the editor at once.
+EDITABLE_NOTICE := ignore:Editable installation.:UserWarning
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	PYTHONWARNINGS="$(EDITABLE_NOTICE)$${PYTHONWARNINGS:+,$$PYTHONWARNINGS}" \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/briefs schema --ids
 	touch $(STAMP)
 
 # Recompile requirements.lock from pyproject.toml's ranges (runtime, the test extra and the
@@ -45,6 +58,21 @@ check: $(STAMP) ## validate the content, write nothing
 
 serve: $(STAMP) ## live preview on http://127.0.0.1:8000/
 	$(BIN)/briefs serve
+
+# The editor's commands without the virtualenv on PATH; ARGS is what follows `briefs new`:
+#   make new ARGS="brief my-id --seed some-article"
+#   make new ARGS="actor jane-doe --kind person"     (or "term my-term")
+#   make new ARGS="seed some-article --from saved-page.html"
+new: $(STAMP) ## start a brief, actor, term or seed: make new ARGS="brief ID --seed SEED"
+	@test -n "$(ARGS)" || { echo 'usage: make new ARGS="brief ID --seed SEED" (or actor, term, seed)'; exit 2; }
+	$(BIN)/briefs new $(ARGS)
+
+schema: $(STAMP) ## rewrite the editor schemas (schemas/ after a model change; ids in .cache/schemas/)
+	$(BIN)/briefs schema
+
+help: ## list these targets
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+	  awk 'BEGIN {FS = ":.*## "} {printf "make %-10s %s\n", $$1, $$2}'
 
 # Tests run in a random order (pytest-randomly); the summary's last lines name the seed that
 # replays it: `pytest --randomly-seed=N` (`-p no:randomly` runs them in file order).

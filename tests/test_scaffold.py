@@ -16,7 +16,7 @@ from generator.load import load_document
 from generator.pipeline import check
 from generator.provenance import verify_quote
 from generator.scaffold import find_quotes, unknown_names
-from generator.schema import schema_path
+from generator.schema import id_schema_path, schema_path
 from tests.conftest import REPO
 
 Write = Callable[[Path, str, str | bytes], Path]
@@ -51,9 +51,11 @@ def test_brief_skeleton_names_every_field_and_passes_check_once_filled(project: 
     path = project / rel
     text = path.read_text(encoding="utf-8")
 
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schemas/brief.schema.json"
-    assert (path.parent / "../schemas/brief.schema.json").resolve() == (
-        project / schema_path("brief")).resolve()
+    modeline = "# yaml-language-server: $schema=../.cache/schemas/brief.schema.json"
+    assert text.splitlines()[0] == modeline
+    schema_file = (path.parent / modeline.split("=", 1)[1]).resolve()
+    assert schema_file == (project / id_schema_path("brief")).resolve()
+    assert schema_file.is_file()  # written by `briefs new`: the editor finds it at once
     data = load_document(path, rel).data
     assert list(data) == model_keys("brief")
     assert list(data["source"]) == ["seed", "outlet", "url", "published"]
@@ -131,7 +133,7 @@ def test_actor_and_term_skeletons_pass_check_once_filled(
     path = project / rel
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == (
-        f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json")
+        f"# yaml-language-server: $schema=../../.cache/schemas/{kind}.schema.json")
     assert list(load_document(path, rel).data) == model_keys(kind)
     if kind == "actor":
         assert "\nkind: person\n" in text
@@ -190,13 +192,15 @@ def test_usage_errors_exit_2(project: Path) -> None:
         new(project, "brief", "jane-doe")  # --seed is required
 
 
-def test_new_refreshes_the_schemas_when_the_project_has_them(
+def test_new_refreshes_the_local_schemas_and_leaves_the_committed_ones(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(REPO / "schemas", project / "schemas")
+    committed = {p.name: p.read_bytes() for p in (project / "schemas").iterdir()}
     assert new(project, "actor", "jane-doe", "--kind", "person") == 0
     out, err = capsys.readouterr()
     assert out == "briefs/actors/jane-doe.yaml\n"
-    assert f"updated {schema_path('brief')}" in err
-    actor_ids = json.loads((project / schema_path("term")).read_text())["definitions"]["ActorId"]
+    assert "schemas/" not in err  # nothing to commit but the new file
+    actor_ids = json.loads((project / id_schema_path("term")).read_text())["definitions"]["ActorId"]
     assert "jane-doe" in actor_ids["examples"]
+    assert {p.name: p.read_bytes() for p in (project / "schemas").iterdir()} == committed
     assert cli.main(["--root", str(project), "schema", "--check"]) == 0

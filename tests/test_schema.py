@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,16 @@ from jsonschema import Draft7Validator  # type: ignore[import-untyped]
 from generator import cli
 from generator.kinds import MODELS
 from generator.load import Document, load_document, parse_document
-from generator.schema import FILE_GLOBS, KnownIds, json_schema, schema_path, stale_schemas
+from generator.schema import (
+    FILE_GLOBS,
+    ID_SCHEMA_DIR,
+    KnownIds,
+    id_schema_files,
+    id_schema_path,
+    json_schema,
+    schema_path,
+    stale_schemas,
+)
 from generator.validate import validate_model
 from tests.conftest import REPO, copy_project
 
@@ -82,8 +93,17 @@ def test_every_included_content_file_is_accepted() -> None:
         assert problems == [], rel
 
 
+def test_committed_schemas_hold_no_content_ids() -> None:
+    """They change with the models only: adding content never modifies a tracked file."""
+    for kind in MODELS:
+        text = (REPO / schema_path(kind)).read_text(encoding="utf-8")
+        assert '"examples"' not in text, schema_path(kind)
+        assert "xi-lavrov-beijing-talks" not in text and "sergei-lavrov" not in text
+
+
 def test_reference_fields_offer_the_existing_ids() -> None:
-    brief = json.loads((REPO / schema_path("brief")).read_text(encoding="utf-8"))
+    local = id_schema_files(REPO)  # what `briefs schema` writes into .cache/schemas/
+    brief = json.loads(local[id_schema_path("brief")])
     actor_ids = sorted(p.stem for p in (REPO / "briefs" / "actors").glob("*.yaml"))
     assert brief["definitions"]["ActorId"]["examples"] == actor_ids
     assert brief["definitions"]["Quote"]["properties"]["speaker"]["allOf"] == [
@@ -92,8 +112,13 @@ def test_reference_fields_offer_the_existing_ids() -> None:
     seeds = brief["definitions"]["SeedId"]["examples"]
     assert seeds == sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
     assert "china-russia-relations" in brief["definitions"]["Tag"]["examples"]
-    term = json.loads((REPO / schema_path("term")).read_text(encoding="utf-8"))
+    term = json.loads(local[id_schema_path("term")])
     assert "xi-lavrov-beijing-talks" in term["definitions"]["EntityId"]["examples"]
+    # the same schema as the committed one, plus the examples
+    committed = json.loads((REPO / schema_path("term")).read_text(encoding="utf-8"))
+    for definition in term["definitions"].values():
+        definition.pop("examples", None)
+    assert term == committed
     # examples, not enum: an id newer than the committed schema is still valid
     assert not errors("actor", {"name": "X", "kind": "person", "summary": "X.",
                                 "affiliation": "a-country-added-today"})
@@ -189,13 +214,19 @@ def test_valid_documents_are_accepted(kind: str, case: str, change: dict[str, An
 def test_schema_command_writes_and_checks(tmp_path: Path, write: Any) -> None:
     root = copy_project(tmp_path / "project")
     shutil.copytree(REPO / "schemas", root / "schemas")
+    committed = {p.name: p.read_bytes() for p in (root / "schemas").iterdir()}
     assert cli.main(["--root", str(root), "schema", "--check"]) == 0
     write(root, "briefs/actors/jane-doe.yaml", "name: Jane Doe\nkind: person\nsummary: A.\n")
-    assert cli.main(["--root", str(root), "schema", "--check"]) == 1  # a new id to offer
+    assert cli.main(["--root", str(root), "schema", "--check"]) == 0  # content is not checked
     assert cli.main(["--root", str(root), "schema"]) == 0
-    assert cli.main(["--root", str(root), "schema", "--check"]) == 0
-    actor_ids = json.loads((root / schema_path("brief")).read_text())["definitions"]["ActorId"]
-    assert "jane-doe" in actor_ids["examples"]
+    assert {p.name: p.read_bytes() for p in (root / "schemas").iterdir()} == committed
+    local = json.loads((root / id_schema_path("brief")).read_text())
+    assert "jane-doe" in local["definitions"]["ActorId"]["examples"]
+    assert (root / ID_SCHEMA_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    (root / schema_path("seed")).write_text("{}\n", encoding="utf-8")  # a stale committed file
+    assert cli.main(["--root", str(root), "schema", "--check"]) == 1
+    assert cli.main(["--root", str(root), "schema", "--ids"]) == 0  # leaves it alone
+    assert (root / schema_path("seed")).read_text(encoding="utf-8") == "{}\n"
     (root / schema_path("seed")).unlink()
     assert stale_schemas(root) == [schema_path("seed")]
 
@@ -205,9 +236,44 @@ def test_ids_without_content_give_no_examples() -> None:
     assert "examples" not in schema["definitions"]["ActorId"]
 
 
-def test_vscode_maps_each_content_folder_to_its_schema() -> None:
+def test_vscode_maps_each_content_folder_to_its_schema_with_ids() -> None:
     settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
-    assert mapping == {f"./{schema_path(kind)}": glob for kind, glob in FILE_GLOBS.items()}
-    for schema_file in mapping:
-        assert (REPO / schema_file).is_file()
+    assert mapping == {f"./{id_schema_path(kind)}": glob for kind, glob in FILE_GLOBS.items()}
+    assert set(id_schema_files(REPO)) == {schema_file[2:] for schema_file in mapping}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("command", [
+    ["actor", "jane-doe", "--kind", "person"],
+    ["brief", "follow-up", "--seed", "xi-lavrov-beijing-2024"],
+])
+def test_new_modifies_no_tracked_file(tmp_path: Path, command: list[str]) -> None:
+    """In a git repository holding the project as committed (schemas and .gitignore
+    included), `briefs new` leaves one change behind: the new file."""
+    root = copy_project(tmp_path / "project")
+    for part in ("schemas", ".vscode"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    assert cli.main(["--root", str(root), "schema", "--ids"]) == 0  # as `make` leaves a clone
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "project")
+    assert _git(root, "status", "--porcelain") == ""
+    new_id = f'"{command[1]}"'
+    assert not any(new_id in p.read_text() for p in (root / ID_SCHEMA_DIR).glob("*.json"))
+    assert cli.main(["--root", str(root), "new", *command]) == 0
+    folder = "actors/" if command[0] == "actor" else ""
+    assert _git(root, "status", "--porcelain", "--untracked-files=all").splitlines() == [
+        f"?? briefs/{folder}{command[1]}.yaml"]
+    # the new id is offered for completion all the same, from the ignored local copies
+    assert any(new_id in p.read_text() for p in (root / ID_SCHEMA_DIR).glob("*.json"))
+    assert cli.main(["--root", str(root), "schema", "--check"]) == 0

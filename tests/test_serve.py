@@ -193,6 +193,9 @@ def test_picks_up_an_edit(server: Server) -> None:
 
 
 DIAGNOSTIC = f"{BRIEF}:3:7: error[bad-date]: date: '{BAD_DATE}' is not a real calendar date"
+BANNER = '<div id="briefs-preview-errors"'
+# the diagnostic as the banner shows it, escaped
+SHOWN = DIAGNOSTIC.replace("'", "&#x27;")
 REBUILT = ("error[bad-date]", "error happened during the rebuild", "Aborted")
 
 
@@ -208,16 +211,34 @@ def _break(server: Server, title: str) -> str:
 def test_a_content_error_is_reported_and_the_last_good_page_stays(server: Server) -> None:
     server.write_brief("Good Xi meets Lavrov")
     _shows(server, "Good Xi meets Lavrov")
+    assert BANNER not in server.get(PAGE)[1]
     assert DIAGNOSTIC in _break(server, "Broken Xi meets Lavrov")
     status, html = server.get(PAGE)
     assert status == 200, html
     assert "<title>Good Xi meets Lavrov" in html  # the last good version
+    # ... under a banner that says why, on the edited page and on every other one
+    for path in (PAGE, UNEDITED[0], ""):
+        html = server.get(path)[1]
+        assert BANNER in html and SHOWN in html, path
+
+
+def test_a_rebuild_does_not_warn_about_dirty_builds(server: Server) -> None:
+    since = server.mark()
+    server.write_brief("Quietly edited Xi meets Lavrov")
+    _shows(server, "Quietly edited Xi meets Lavrov")
+    wait_for(lambda: "Reloading browsers" in server.output(since), CHANGE_S,
+             "the end of the rebuild", server)
+    assert "Building documentation" in server.output(since)  # the log is there ...
+    assert "'dirty' build" not in server.output()  # ... without the alarming warning
 
 
 def test_recovers_once_the_error_is_fixed(server: Server) -> None:
     _break(server, "Still broken Xi meets Lavrov")
+    assert BANNER in server.get(UNEDITED[0])[1]
     server.write_brief("Fixed Xi meets Lavrov")
     _shows(server, "Fixed Xi meets Lavrov")
+    for path in (PAGE, UNEDITED[0], ""):
+        assert BANNER not in server.get(path)[1], path
 
 
 def test_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
