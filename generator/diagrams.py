@@ -13,6 +13,8 @@ from .text import mermaid_label
 
 _ACC_UNSAFE = re.compile(r"[^\w ,.'’-]")
 MAX_EDGES = 120
+# The actors index draws the relations among this many actors at most: the most connected.
+INDEX_ACTORS = 30
 WIDE_NODES = 6  # beyond this a diagram stops being readable; the text list says so
 
 
@@ -41,6 +43,23 @@ def unique_edges(edges: Iterable[Edge]) -> list[DiagramEdge]:
             continue
         seen.setdefault((e.source, e.target, e.label))
     return [DiagramEdge(*key) for key in seen]
+
+
+def most_connected(edges: list[DiagramEdge], most: int
+                   ) -> tuple[list[DiagramEdge], int, int]:
+    """The edges among the `most` actors with the most edges (ties: by id), in their order,
+    then how many actors and edges that leaves out; every edge when no more than `most`
+    actors take part."""
+    degree: dict[str, int] = {}
+    for edge in edges:
+        for actor in {edge.source, edge.target}:
+            degree[actor] = degree.get(actor, 0) + 1
+    if len(degree) <= most:
+        return edges, 0, 0
+    top = set(sorted(degree, key=lambda a: (-degree[a], a))[:most])
+    kept = [e for e in edges if e.source in top and e.target in top]
+    drawn = {a for e in kept for a in (e.source, e.target)}
+    return kept, len(degree) - len(drawn), len(edges) - len(kept)
 
 
 def flowchart(edges: list[DiagramEdge], name: Callable[[str], str],

@@ -4,8 +4,9 @@
 
 Builds the synthetic corpus of tests/corpus.py (5,000 briefs, 1,000 actors and 1,000 terms
 by default) in a temporary folder, generates its Markdown in memory and prints the largest
-page of each family (briefs index, tag, timeline year, actor, term, an actor's or term's
-full list of briefs, brief) and the largest pages overall, in bytes of UTF-8 Markdown.
+page of each family (briefs index, tag, timeline year, the actors index and the glossary,
+actor, term, an actor's or term's full list of briefs, brief) and the largest pages
+overall, in bytes of UTF-8 Markdown.
 
 The generated Markdown is a fair proxy of a page's HTML content: it is almost all raw HTML
 blocks that Python-Markdown passes through, so the built page is that size plus the
@@ -33,6 +34,7 @@ FAMILIES = {
     "timeline year": r"timeline/\d+(/page/\d+)?\.md",
     "actor or term list": r"(actors|glossary)/[^/]+/briefs(/page/\d+)?\.md",
     "actor's events": r"actors/[^/]+/events(/page/\d+)?\.md",
+    "actors or glossary": r"(actors|glossary)/(index|page/\d+)\.md",
     "section index": r"(index|[a-z]+/index)\.md",
     "actor": r"actors/[^/]+\.md",
     "term": r"glossary/[^/]+\.md",
@@ -55,7 +57,8 @@ def measure(briefs: int, actors: int, terms: int, *, unpaginated: bool = False
     if unpaginated:
         from generator.render import paging
 
-        for name in ("BRIEFS_PER_PAGE", "EVENTS_PER_PAGE", "PROFILE_BRIEFS"):
+        for name in ("BRIEFS_PER_PAGE", "EVENTS_PER_PAGE", "PROFILE_BRIEFS",
+                     "ACTORS_PER_PAGE", "TERMS_PER_PAGE"):
             setattr(paging, name, UNPAGINATED)
     with tempfile.TemporaryDirectory() as tmp:
         corpus = build_corpus(Path(tmp) / "project", briefs, actors, terms)
