@@ -12,6 +12,9 @@ from typing import Literal
 from .chars import shown
 
 Format = Literal["text", "github", "json"]
+# An error stops publishing; a warning is reported and publishing goes on (unless
+# `briefs check --strict`).
+Severity = Literal["error", "warning"]
 
 # Every code a diagnostic may carry, with the one-line meaning shown by `briefs codes`.
 CODES: dict[str, str] = {
@@ -23,6 +26,7 @@ CODES: dict[str, str] = {
     "not-utf8": "the file is not valid UTF-8",
     "nul-byte": "the file contains a NUL byte",
     "empty-file": "the file holds no YAML document",
+    "no-article-text": "a page or text file given to `briefs new seed` holds no article text",
     "yaml-syntax": "the YAML cannot be parsed",
     "merged-list-items": "list items indented unlike the first are read as one item's text",
     "multiple-documents": "a content file holds exactly one YAML document",
@@ -59,6 +63,12 @@ CODES: dict[str, str] = {
     "source-mismatch": "a brief's source field disagrees with its seed's metadata",
     "missing-seed": "the brief's source seed does not exist",
     "quote-not-in-source": "a quote that does not occur in its seed article",
+    "quote-not-quoted-in-source": "a quote whose words the seed article narrates, not quotes",
+    "quote-speaker-not-in-source": "a quote whose speaker the seed article does not name "
+                                   "near it",
+    # warnings (publishing goes on)
+    "story-summary-stale": "a story's summary was revised before its newest development",
+    "watch-overdue": "a pending watch item whose due date passed before the newest development",
     # environment (exit status 2)
     "environment": "the tools or folders the build needs are missing or unusable",
     "template": "a site template failed to render",
@@ -76,6 +86,7 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    severity: Severity = "error"
 
     def __post_init__(self) -> None:
         if self.code not in CODES:  # pragma: no cover - a programming error
@@ -89,21 +100,22 @@ class Diagnostic:
                 object.__setattr__(self, name, shown(value))
 
     def format_text(self) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: error[{self.code}]: {self.message}"
+        text = (f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
+                f"{self.message}")
         return f"{text} ({self.hint})" if self.hint else text
 
     def format_github(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
         message = _github_escape(f"[{self.code}] {self.message}{hint}")
         path = _github_escape_property(self.path)
-        return f"::error file={path},line={self.line},col={self.column}::{message}"
+        return f"::{self.severity} file={path},line={self.line},col={self.column}::{message}"
 
     def as_dict(self) -> dict[str, str | int]:
         return {
             "path": self.path,
             "line": self.line,
             "column": self.column,
-            "severity": "error",
+            "severity": self.severity,
             "code": self.code,
             "message": self.message,
             "hint": self.hint,

@@ -7,16 +7,18 @@ every index that spans entities from the facets' `DeriveInput`, and from nothing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import typing
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from .load import Loc
-from .models import Actor, Brief, PartialDate, Term
+from .models import Actor, ActorKind, Brief, PartialDate, Story, Term
 from .text import Rich
 from .urls import Kind
 
@@ -66,9 +68,21 @@ class Facet:
     """
 
     kind: typing.ClassVar[Kind]
+    # Fields no page reads from the facet itself, only through a derived index built from
+    # them (a brief's `story`: pages read the story's developments). An edit of these alone
+    # re-derives, but is not a change of what pages read as `facet:<id>` (shown()).
+    derive_only: typing.ClassVar[tuple[str, ...]] = ()
     name: str
     tooltip: str  # plain text: a brief's dek, an actor's summary, a term's definition
     aliases: tuple[str, ...] = ()
+
+    def shown(self) -> Facet:
+        """The facet as pages read it: its derive-only fields at their defaults."""
+        if not self.derive_only:
+            return self
+        defaults: dict[str, Any] = {f.name: f.default for f in fields(self)
+                                    if f.name in self.derive_only}
+        return dataclasses.replace(self, **defaults)
 
     def derive_input(self) -> DeriveInput:
         """All that `derive` reads of this entity."""
@@ -85,13 +99,16 @@ class Facet:
 @dataclass(frozen=True, kw_only=True)
 class BriefFacet(Facet):
     kind = Kind.BRIEF
+    derive_only = ("story",)
     date: dt.date
     updated: dt.date | None = None
     tags: tuple[str, ...] = ()
     involved: tuple[str, ...] = ()  # actors and terms, in reading order
     events: tuple[EventFacet, ...] = ()
     relations: tuple[tuple[str, str, str], ...] = ()  # from, to, label
-    updates: tuple[tuple[dt.date, str], ...] = ()  # date, plain note (the feed)
+    # date, plain note (the feeds and the corrections page), kind: update or correction
+    updates: tuple[tuple[dt.date, str, str], ...] = ()
+    story: str = ""  # the story it is a development of
 
     @classmethod
     def of(cls, model: Brief, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
@@ -102,13 +119,29 @@ class BriefFacet(Facet):
             events=tuple(EventFacet(e.date, linked[("timeline", i, "event")], tuple(e.actors))
                          for i, e in enumerate(model.timeline)),
             relations=tuple((r.from_, r.to, r.label) for r in model.relations),
-            updates=tuple((u.date, u.note.plain(names)) for u in model.updates))
+            updates=tuple((u.date, u.note.plain(names), u.kind) for u in model.updates),
+            story=model.story or "")
 
     def derive_input(self) -> DeriveInput:
         return DeriveInput(self.kind, self.name, date=self.date, tags=self.tags,
                            involved=self.involved,
                            events=tuple(EventKey(e.date, e.actors) for e in self.events),
-                           relations=self.relations)
+                           relations=self.relations, story=self.story,
+                           corrections=tuple((u[0], i) for i, u in enumerate(self.updates)
+                                             if u[2] == "correction"))
+
+    def corrections(self) -> list[tuple[int, dt.date, str]]:
+        """Its corrections: (index in its updates, date, plain note)."""
+        return [(i, day, note) for i, (day, note, kind) in enumerate(self.updates)
+                if kind == "correction"]
+
+    def correction_anchor(self, index: int) -> str:
+        """The anchor of the correction at `index` of its updates, on the brief's page and
+        in the corrections feed's entry ids: its date and its rank among the corrections of
+        that day (`correction-2024-07-02-1`), stable unless an editor reorders them."""
+        day = self.updates[index][0]
+        rank = sum(1 for i, d, _ in self.corrections() if d == day and i <= index)
+        return f"correction-{day.isoformat()}-{rank}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,7 +163,7 @@ class ActorFacet(Facet):
 
     def derive_input(self) -> DeriveInput:
         return DeriveInput(self.kind, self.name, members=self.members,
-                           affiliation=self.affiliation)
+                           affiliation=self.affiliation, actor_kind=self.actor_kind)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,7 +181,36 @@ class TermFacet(Facet):
         return DeriveInput(self.kind, self.name, used_by=self.used_by)
 
 
-AnyFacet = BriefFacet | ActorFacet | TermFacet
+STORY_TOOLTIP_CHARS = 280
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryFacet(Facet):
+    kind = Kind.STORY
+    status: str
+    updated: dt.date | None = None
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, model: Story, linked: Mapping[Loc, Rich], involved: tuple[str, ...],
+           names: Mapping[str, str]) -> StoryFacet:
+        return cls(name=model.title, tooltip=_shortened(model.summary.plain(names)),
+                   status=model.status, updated=model.updated, tags=tuple(model.tags))
+
+    def derive_input(self) -> DeriveInput:
+        return DeriveInput(self.kind, self.name, status=self.status)
+
+
+def _shortened(text: str, most: int = STORY_TOOLTIP_CHARS) -> str:
+    """The first paragraph of `text`, cut at a word before `most` characters (with …)."""
+    first = text.strip().split("\n", 1)[0].strip()
+    if len(first) <= most:
+        return first
+    cut = first[:most - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+AnyFacet = BriefFacet | ActorFacet | TermFacet | StoryFacet
 F = TypeVar("F", bound=Facet)
 
 
@@ -200,6 +262,15 @@ class Graph:
     edges_by_brief: dict[str, tuple[Edge, ...]] = field(default_factory=dict, metadata=_BY_KEY)
     edges_by_actor: dict[str, tuple[Edge, ...]] = field(default_factory=dict, metadata=_BY_KEY)
     briefs_by_date: tuple[str, ...] = field(default=(), metadata=_BY_KEY)
+    # the actors index: actor kind -> actors by name; the glossary: letter -> terms A to Z
+    actors_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    terms_by_letter: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    # story -> its developments, oldest first (date, then id)
+    developments: dict[str, tuple[str, ...]] = field(default_factory=dict, metadata=_BY_KEY)
+    # every story: developing first, then by newest development, newest first
+    stories: tuple[str, ...] = field(default=(), metadata=_BY_KEY)
+    # every correction as (brief, index in its updates), newest first
+    corrections: tuple[tuple[str, int], ...] = field(default=(), metadata=_BY_KEY)
 
     def name_of(self, entity_id: str) -> str:
         return self.facets[entity_id].name
@@ -238,6 +309,10 @@ class DeriveInput:
     members: tuple[str, ...] = ()
     affiliation: str = ""
     used_by: tuple[str, ...] = ()
+    actor_kind: str = ""  # the actors index groups by it
+    story: str = ""
+    status: str = ""
+    corrections: tuple[tuple[dt.date, int], ...] = ()
 
 
 def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
@@ -268,6 +343,12 @@ def derive(graph: Graph, facets: Mapping[str, Facet]) -> None:
         for actor in term.used_by:
             used_by[actor].append(term_id)
     graph.used_by_terms = {k: tuple(v) for k, v in used_by.items()}
+    graph.actors_by_kind = _actors_by_kind(actors)
+    graph.terms_by_letter = _terms_by_letter(terms)
+    stories = {i: f for i, f in inputs.items() if f.kind is Kind.STORY}
+    graph.developments, graph.stories = _stories(briefs, stories)
+    graph.corrections = tuple((b, i) for _, b, i in sorted(
+        (-day.toordinal(), b, i) for b, brief in briefs.items() for day, i in brief.corrections))
 
 
 def _ordinal(facet: DeriveInput) -> int:
@@ -276,6 +357,47 @@ def _ordinal(facet: DeriveInput) -> int:
 
 
 # ---------------------------------------------------------------- derived views
+
+OTHER_LETTER = "Other"  # the glossary's group of terms that start with no letter A-Z
+
+
+def sort_text(text: str) -> str:
+    """A name as the indexes sort it: opening quotes and brackets dropped, case folded."""
+    return text.lstrip("\"'“‘«(").casefold()
+
+
+def base_letters(text: str) -> str:
+    """`text` with its accents dropped (NFKD, combining marks removed): "État" -> "Etat".
+
+    Only marks go: a non-Latin letter stays itself, so "Мир" is still filed under Other.
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
+def glossary_letter(name: str) -> str:
+    """The glossary group of a term: its initial without accents, A to Z, else Other."""
+    first = base_letters(sort_text(name))[:1].upper()
+    return first if "A" <= first <= "Z" else OTHER_LETTER
+
+
+def _actors_by_kind(actors: Mapping[str, DeriveInput]) -> dict[str, tuple[str, ...]]:
+    """The actors index's groups: each kind (in models.ActorKind order, which is
+    kinds.ACTOR_KINDS order) with its actors by name, then id; no empty group."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for actor_id in sorted(actors, key=lambda a: (actors[a].name.casefold(), a)):
+        groups[actors[actor_id].actor_kind].append(actor_id)
+    return {k: tuple(groups[k]) for k in typing.get_args(ActorKind) if groups.get(k)}
+
+
+def _terms_by_letter(terms: Mapping[str, DeriveInput]) -> dict[str, tuple[str, ...]]:
+    """The glossary's groups: A to Z, then Other, each with its terms in alphabetical
+    order (accents ignored, then kept, then by id); no empty group."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for term_id in sorted(terms, key=lambda t: (base_letters(sort_text(terms[t].name)),
+                                                sort_text(terms[t].name), t)):
+        groups[glossary_letter(terms[term_id].name)].append(term_id)
+    return {k: tuple(groups[k]) for k in sorted(groups, key=lambda k: (k == OTHER_LETTER, k))}
 
 
 def _related_briefs(briefs: Mapping[str, DeriveInput]) -> dict[str, tuple[str, ...]]:
@@ -343,6 +465,25 @@ def _edges(briefs: Mapping[str, DeriveInput], actors: Mapping[str, DeriveInput])
         if actor.affiliation in actors:
             edges.append(Edge(actor_id, actor.affiliation, "affiliated with", None))
     return tuple(edges)
+
+
+def _stories(briefs: Mapping[str, DeriveInput], stories: Mapping[str, DeriveInput]
+             ) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Each story's developments, oldest first (date, then id), and every story in the
+    order of the stories index: developing first, then the newest development first (a
+    story without one last), then by id."""
+    developments: dict[str, list[str]] = defaultdict(list)
+    for brief_id, brief in sorted(briefs.items(), key=lambda b: (_ordinal(b[1]), b[0])):
+        if brief.story in stories:
+            developments[brief.story].append(brief_id)
+
+    def order(story_id: str) -> tuple[bool, int, str]:
+        newest = developments.get(story_id)
+        return (stories[story_id].status != "developing",
+                -_ordinal(briefs[newest[-1]]) if newest else 0, story_id)
+
+    return ({k: tuple(v) for k, v in sorted(developments.items())},
+            tuple(sorted(stories, key=order)))
 
 
 def _memberships(actors: Mapping[str, DeriveInput]) -> tuple[dict[str, tuple[str, ...]],

@@ -20,7 +20,8 @@ readers of those keys; an entity they read is loaded when they read it.
 
 Anything else returns a FullReason and the caller takes the full path: a problem in an
 edited file (the full check then reports every problem of the site, once), a changed name or
-alias (names and aliases reach other entities' linked text), a page appearing or
+alias (names and aliases reach other entities' linked text, and a quote's attribution is
+checked against its speaker's names and aliases: link._check_quotes), a page appearing or
 disappearing (a tag, a timeline year, a numbered page of a listing, an actor's or term's
 full list of briefs: render.listing_paths, compared with the set the state keeps), a state
 that is missing, of another format, damaged or out of step with the build cache. Each is
@@ -461,6 +462,11 @@ def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
                           f"a page failed to render; the full run reports it ({exc})")
 
 
+# The field of validate.Content holding each kind's entities.
+_CONTENT_FIELD = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms",
+                  Kind.STORY: "stories"}
+
+
 class _Loading(dict[str, Any]):
     """An entity mapping of the incremental graph: an entity not loaded yet is loaded (and
     validated and linked) the first time a page reads it."""
@@ -481,9 +487,8 @@ class _Run:
         self.stored = StoredFacets(db, meta.known_ids)
         self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
         # the entities no page has read yet are loaded when one does
-        self.content.briefs = _Loading(self._entity)
-        self.content.actors = _Loading(self._entity)
-        self.content.terms = _Loading(self._entity)
+        for kind in Kind:
+            setattr(self.content, _CONTENT_FIELD[kind], _Loading(self._entity))
         self.linked: dict[str, Linked] = {}
 
     def _entity(self, entity_id: str) -> AnyEntity:
@@ -532,7 +537,8 @@ class _Run:
         names = FacetText(self.stored, "name")
         new = {e.id: facet_of(e, self.linked[e.id], names) for e in edited}
         changed = {i: f for i, f in new.items() if f != self.stored[i]}
-        for entity_id, facet in changed.items():  # they reach other entities' linked text
+        # names and aliases reach other entities' linked text and the quotes they attribute
+        for entity_id, facet in changed.items():
             before, rel = self.stored[entity_id], content_rel(facet.kind, entity_id)
             if facet.name != before.name:
                 raise _FullRun(Reason.NAME_CHANGED, f"the name in {rel} changed")
@@ -540,7 +546,8 @@ class _Run:
                 raise _FullRun(Reason.ALIAS_CHANGED, f"the aliases in {rel} changed")
         # What changed, as pages read it (render.recorded): each edited entity's own data,
         # each changed facet and, when derive's inputs changed, each derived value.
-        keys = {f"entity:{e.id}" for e in edited} | {f"facet:{i}" for i in changed}
+        keys = {f"entity:{e.id}" for e in edited} | {
+            f"facet:{i}" for i, f in changed.items() if f.shown() != self.stored[i].shown()}
         rederive = any(f.derive_input() != self.stored[i].derive_input()
                        for i, f in changed.items())
         self.stored.loaded.update(changed)

@@ -109,6 +109,10 @@ def _walk_briefs(inventory: Inventory, briefs: Path) -> None:
             _add_file(inventory, entry, rel, kind)
 
 
+_folders = [f"briefs/{folder}" for folder in KIND_DIRS if folder]
+_KIND_FOLDERS = ", ".join(_folders[:-1]) + " and " + _folders[-1]
+
+
 def _add_file(inventory: Inventory, entry: os.DirEntry[str], rel: str, kind: Kind) -> None:
     if entry.is_symlink():
         inventory.diagnostics.append(Diagnostic(rel, 1, 1, "symlink",
@@ -117,7 +121,7 @@ def _add_file(inventory: Inventory, entry: os.DirEntry[str], rel: str, kind: Kin
         return
     if entry.is_dir(follow_symlinks=False):
         inventory.diagnostics.append(_not_content(
-            rel, "folders other than briefs/actors and briefs/glossary are not content"))
+            rel, f"folders other than {_KIND_FOLDERS} are not content"))
         return
     if not entry.is_file(follow_symlinks=False):
         inventory.diagnostics.append(_not_content(rel, _SPECIAL_FILE))
@@ -178,8 +182,8 @@ def _check_collisions(inventory: Inventory) -> None:
         if first is not None:
             inventory.diagnostics.append(Diagnostic(
                 file.rel, 1, 1, "duplicate-id",
-                f"id '{file.id}' is already used by {first.rel}; briefs, actors and terms "
-                "share one namespace"))
+                f"id '{file.id}' is already used by {first.rel}; briefs, actors, terms and "
+                "stories share one namespace"))
             continue
         folded = by_fold.get(fold_id(file.id))
         if folded is not None:

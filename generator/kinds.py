@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .graph import ActorFacet, BriefFacet, Facet, TermFacet
+from .graph import ActorFacet, BriefFacet, Facet, StoryFacet, TermFacet
 from .load import Loc
-from .models import Actor, ActorKind, Brief, SeedMeta, Term, model_in
+from .models import Actor, ActorKind, Brief, SeedMeta, Story, Term, model_in
 from .text import Rich
 from .urls import SECTION, Kind
 
@@ -59,6 +59,7 @@ class KindSpec:
 
 
 ANY = (Kind.BRIEF, Kind.ACTOR, Kind.TERM)
+RICH_REFS = tuple(Kind)  # `[[id]]` in rich text: an entity of any kind, stories included
 _ACTOR = (Kind.ACTOR,)
 
 KINDS: dict[Kind, KindSpec] = {
@@ -72,7 +73,8 @@ KINDS: dict[Kind, KindSpec] = {
               RefField(("timeline", EACH, "actors", EACH), _ACTOR),
               RefField(("relations", EACH, ("from", "to")), _ACTOR),
               RefField(("actors", EACH), _ACTOR),
-              RefField(("terms", EACH), (Kind.TERM,))),
+              RefField(("terms", EACH), (Kind.TERM,)),
+              RefField(("story",), (Kind.STORY,))),
         facet=BriefFacet, page="brief_page",
     ),
     Kind.ACTOR: KindSpec(
@@ -86,6 +88,12 @@ KINDS: dict[Kind, KindSpec] = {
         rich=(("explanation",),),
         refs=(RefField(("used_by", EACH), _ACTOR), RefField(("related", EACH), ANY)),
         facet=TermFacet, page="term_page",
+    ),
+    Kind.STORY: KindSpec(
+        Kind.STORY, "stories", Story, "title",
+        rich=(("summary",), ("questions", EACH), ("watch", EACH, "note")),
+        refs=(RefField(("watch", EACH, "resolved_by"), (Kind.BRIEF,)),),
+        facet=StoryFacet, page="story_page",
     ),
 }
 _SPEC_OF_MODEL: dict[type, KindSpec] = {spec.model: spec for spec in KINDS.values()}

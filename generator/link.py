@@ -1,23 +1,26 @@
 """Linking: references checked by kind, mentions linked, each entity's facet.
 
-One entity at a time (`link_entity` reads no other model), then the graph's derived
-indexes from the facets (graph.derive); alias matching lives in aliases.py.
+One entity at a time (`link_entity` reads no other model but the names of a quote's
+speaker, whose change is a full run: incremental.Reason.NAME_CHANGED and ALIAS_CHANGED),
+then the graph's derived indexes from the facets (graph.derive); alias matching lives in
+aliases.py.
 """
 
 from __future__ import annotations
 
 import typing
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .aliases import AliasMatcher, alias_claims, matcher_for
+from .aliases import AliasMatcher, alias_claims, matcher_for, names_of
 from .diagnostics import Diagnostic, did_you_mean
 from .graph import Facet, Graph, derive
-from .kinds import ANY, KINDS, references, rich_fields
+from .kinds import KINDS, RICH_REFS, references, rich_fields
 from .load import Document, Loc
 from .models import Actor, Brief, Term
-from .provenance import verify_quote
+from .provenance import Article, check_quote, is_elided, read_article
 from .text import BulletList, Emph, Inline, Mention, Paragraph, Ref, Rich, Strong, Text
 from .urls import Kind
 from .validate import AnyEntity, Content, Entity, Seed
@@ -53,8 +56,9 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
 
 
 def all_entities(content: Content) -> list[AnyEntity]:
-    """Actors, terms, then briefs: the order links and checks run in."""
-    return [*content.actors.values(), *content.terms.values(), *content.briefs.values()]
+    """Actors, terms, stories, then briefs: the order links and checks run in."""
+    return [*content.actors.values(), *content.terms.values(), *content.stories.values(),
+            *content.briefs.values()]
 
 
 def split_involved(involved: tuple[str, ...], known_ids: Mapping[str, Kind]
@@ -74,7 +78,8 @@ def display_name(entity: AnyEntity) -> str:
 
 
 def link_entity(entity: AnyEntity, content: Content, matcher: AliasMatcher) -> Linked:
-    """Check one entity's references and link its mentions (briefs); reads no other model."""
+    """Check one entity's references and link its mentions (briefs); of other models it
+    reads only the names and aliases of its quotes' speakers (provenance)."""
     problems = _check_references(entity, content)
     rich: dict[Loc, Rich] = {}
     model = entity.model
@@ -107,7 +112,7 @@ def _check_ref(doc: Document, loc: Loc, target: str, content: Content,
     if kind is None:
         hint = did_you_mean(target, content.known_ids)
         return [Diagnostic(doc.path, pos.line, pos.column, "bad-ref",
-                           f"no brief, actor or term has the id '{target}'", hint)]
+                           f"no brief, actor, term or story has the id '{target}'", hint)]
     wanted = " or ".join(_article(k.value) for k in kinds)
     return [Diagnostic(doc.path, pos.line, pos.column, "wrong-kind",
                        f"'{target}' is {_article(kind.value)}; this field takes {wanted}")]
@@ -121,7 +126,7 @@ def _check_rich_refs(doc: Document, loc: Loc, rich: Rich, content: Content) -> l
     problems = []
     counts: dict[str, int] = defaultdict(int)
     for ref in rich.refs():
-        problems += _check_ref(doc, loc, ref.target, content, ANY, snippet=ref.source,
+        problems += _check_ref(doc, loc, ref.target, content, RICH_REFS, snippet=ref.source,
                                occurrence=counts[ref.source])
         counts[ref.source] += 1
     return problems
@@ -144,7 +149,8 @@ def _check_references(entity: AnyEntity, content: Content) -> list[Diagnostic]:
                                            f"no seed article seeds/{seed}.txt",
                                            did_you_mean(seed, content.known_seeds)))
         if seed in content.seeds:
-            problems += _check_quotes(typing.cast("Entity[Brief]", entity), content.seeds[seed])
+            problems += _check_quotes(typing.cast("Entity[Brief]", entity), content.seeds[seed],
+                                      content)
             problems += _check_source(typing.cast("Entity[Brief]", entity), content.seeds[seed])
     return problems
 
@@ -167,19 +173,88 @@ def _check_source(entity: Entity[Brief], seed: Seed) -> list[Diagnostic]:
     return problems
 
 
-def _check_quotes(entity: Entity[Brief], seed: Seed) -> list[Diagnostic]:
+# The part of every quote check that depends on the seed alone (its normalised text,
+# paragraphs and quotations): computed once per seed, and let go with the seed.
+_ARTICLES: weakref.WeakKeyDictionary[Seed, Article] = weakref.WeakKeyDictionary()
+_MOST_NAMES = 6  # names listed in a message
+
+
+def _article_of(seed: Seed) -> Article:
+    article = _ARTICLES.get(seed)
+    if article is None:
+        article = _ARTICLES[seed] = read_article(seed.text)
+    return article
+
+
+def _speaker_names(speaker: str, content: Content) -> tuple[str, ...]:
+    """The speaker's names and aliases; none when the speaker is no valid actor (its own
+    file, or the reference, reports that)."""
+    if content.known_ids.get(speaker) is not Kind.ACTOR:
+        return ()
+    try:
+        actor = content.actors[speaker]  # the incremental path loads it here
+    except KeyError:
+        return ()
+    return names_of(actor.model)
+
+
+def _check_quotes(entity: Entity[Brief], seed: Seed, content: Content) -> list[Diagnostic]:
+    """Provenance: each quote occurs in the seed, inside one of its quotations, near words
+    that name its speaker (its names and aliases, or its `attribution`). One problem per
+    quote: the first of these that fails."""
     problems = []
+    doc, article = entity.doc, _article_of(seed)
     for i, quote in enumerate(entity.model.quotes):
-        verdict = verify_quote(quote.text, seed.text)
+        names = ((quote.attribution,) if quote.attribution is not None
+                 else _speaker_names(quote.speaker, content))
+        verdict = check_quote(quote.text, article, names)
+        text_loc: Loc = ("quotes", i, "text")
         if verdict.reason:
-            problems.append(entity.doc.diagnostic(("quotes", i, "text"), "quote-not-in-source",
-                                                  f"{verdict.reason}; nothing to verify"))
+            problems.append(doc.diagnostic(text_loc, "quote-not-in-source",
+                                           f"{verdict.reason}; nothing to verify"))
         elif not verdict.found:
-            problems.append(entity.doc.diagnostic(
-                ("quotes", i, "text"), "quote-not-in-source",
+            problems.append(doc.diagnostic(
+                text_loc, "quote-not-in-source",
                 f"quote does not occur in {seed.rel}; closest passage: "
                 f"“{verdict.closest}”"))
+        elif verdict.unquoted:
+            words = (f"a part of the elided quote, “{verdict.unquoted}”,"
+                     if is_elided(quote.text) else f"“{verdict.unquoted}”")
+            problems.append(doc.diagnostic(
+                text_loc, "quote-not-quoted-in-source",
+                f"{words} is not inside one quotation of {seed.rel} "
+                f"(paragraph {verdict.paragraph}): a quote must be words the article puts "
+                "between an opening and a closing quotation mark, not its own narration"))
+        elif verdict.unattributed:
+            where = (f"{_paragraphs(verdict.unattributed)} of {seed.rel}, the quote's "
+                     "paragraph and the two before it")
+            if quote.attribution is not None:
+                problems.append(doc.diagnostic(
+                    ("quotes", i, "attribution"), "quote-speaker-not-in-source",
+                    f"the attribution “{quote.attribution}” does not occur in {where}",
+                    "attribution gives the article's own words that name the speaker there"))
+            else:
+                problems.append(doc.diagnostic(
+                    text_loc, "quote-speaker-not-in-source",
+                    f"the speaker {quote.speaker} is not named near the quote: "
+                    f"{_none_of(names)} in {where}",
+                    "where the article names the speaker in other words, such as “said the "
+                    "acting chief justice”, give them in the quote's attribution field"))
     return problems
+
+
+def _paragraphs(windows: tuple[tuple[int, int], ...]) -> str:
+    shown = [f"{lo}" if lo == hi else f"{lo}-{hi}" for lo, hi in windows]
+    word = "paragraph" if len(windows) == 1 and windows[0][0] == windows[0][1] else "paragraphs"
+    return f"{word} {' or '.join(shown)}"
+
+
+def _none_of(names: tuple[str, ...]) -> str:
+    if len(names) == 1:
+        return f"its name “{names[0]}” does not occur"
+    listed = ", ".join(f"“{n}”" for n in names[:_MOST_NAMES])
+    more = f" and {len(names) - _MOST_NAMES} more" if len(names) > _MOST_NAMES else ""
+    return f"none of its names and aliases ({listed}{more}) occurs"
 
 
 def _brief_references(brief: Brief, mentioned: dict[str, None],

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .chars import nfc
-from .diagnostics import BriefsError, Diagnostic
+from .diagnostics import BriefsError, Diagnostic, Severity
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 16
@@ -87,9 +87,9 @@ class Document:
         return offset_position(self.text, index)
 
     def diagnostic(self, loc: Loc, code: str, message: str, hint: str = "",
-                   *, key: bool = False) -> Diagnostic:
+                   *, key: bool = False, severity: Severity = "error") -> Diagnostic:
         pos = self.key_at(loc) if key else self.at(loc)
-        return Diagnostic(self.path, pos.line, pos.column, code, message, hint)
+        return Diagnostic(self.path, pos.line, pos.column, code, message, hint, severity)
 
     def release(self, *, keep_text: bool = True) -> None:
         """Drop the raw data and positions (the larger part of a document's memory) once

@@ -3,7 +3,11 @@
 A thin adapter over the pipeline: it calls generate(), reports diagnostics and watches the
 content folders when serving. Its other work: the search index after plain `mkdocs build`
 and while serving (without holding rebuilds up), and, for serving at scale, docs/ not
-watched and theme templates compiled once.
+watched, theme templates compiled once, and a banner listing the content errors on every
+served page while the last generation failed (generator/preview.py). Under `briefs build`
+the hooks count MkDocs' pages, read then written, on the reporter the build hands over
+(generator/progress.py: `current()`; nothing is reported otherwise, so serving shows no
+progress).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from . import site as _site
 from .cache import INPUT_DIRS
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
 from .pipeline import generate
+from .preview import BannerMiddleware, PreviewStatus
+from .progress import current as progress
 from .render import BytecodeCache
 from .search import BackgroundIndexer, index_site
 from .text import front_matter_problem
@@ -35,6 +41,7 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.serving = False
         self.indexed = False
         self.indexer = BackgroundIndexer()
+        self.preview = PreviewStatus()  # what the served pages' banner lists (serve only)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -51,16 +58,31 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                     else str(exc))
             if self.serving:
                 # Printed, not logged: MkDocs counts logged errors and, in strict mode,
-                # would stop serving; the preview keeps the last good pages instead.
+                # would stop serving; the preview keeps the last good pages instead, each
+                # served with a banner that lists the problems.
                 print(f"briefs: content errors; still serving the last good pages:\n{text}",
                       file=sys.stderr, flush=True)
+                self.preview.fail(text.splitlines())
                 return config
             raise PluginError(f"content errors:\n{text}") from exc
+        self.preview.clear()
         log.debug("briefs: %s", report.describe())
         if report.changed:
             log.info("briefs: %d file(s) written, %d removed", len(report.written),
                      len(report.removed))
         return config
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Any) -> Any:
+        progress().start("MkDocs read", _page_count(files), "page")
+        return nav
+
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Any) -> str:
+        progress().advance()  # one page's Markdown read and converted
+        return html
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        progress().advance()  # one page's HTML rendered (written right after)
+        return output
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
                          files: Any) -> str:
@@ -80,6 +102,7 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         second for the included content, about 20 s at 5,000 briefs) and never holds the
         preview up.
         """
+        progress().finish()
         if _site.generated_by_caller():
             return
         site_dir = Path(config.site_dir)
@@ -102,7 +125,9 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Any) -> Any:
         """Serving: the theme's compiled templates are kept between rebuilds (MkDocs makes
         a new template environment, and compiles Material's templates, on every build), in
-        memory and in Jinja's private temporary folder, never in the project."""
+        memory and in Jinja's private temporary folder, never in the project. Every page is
+        read by now: the pages written are counted next."""
+        progress().start("MkDocs write", _page_count(files), "page")
         if self.serving:
             env.bytecode_cache = BytecodeCache.for_project(Path(config.config_file_path).parent)
         return env
@@ -116,4 +141,12 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # second, useless build after every edit.
         with contextlib.suppress(KeyError, ValueError):
             server.unwatch(config.docs_dir)
+        # Pages are served with the content-error banner while generation fails: added as
+        # they are served, since a dirty rebuild re-renders only the pages that changed.
+        server.set_app(BannerMiddleware(server.get_app(), self.preview))
         return server
+
+
+def _page_count(files: Any) -> int | None:
+    """The Markdown pages MkDocs builds (None when a caller gives no file collection)."""
+    return None if files is None else len(files.documentation_pages())

@@ -119,6 +119,16 @@ class PartialDate:
         return "-".join(parts)
 
     @property
+    def last_day(self) -> dt.date:
+        """The last day of the period it names: "2026-05" ends on 31 May 2026."""
+        if self.day:
+            return dt.date(self.year, self.month, self.day)
+        if self.month:
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
+    @property
     def display(self) -> str:
         if not self.month:
             return str(self.year)
@@ -244,9 +254,16 @@ class Perspective(_Model):
 
 
 class Quote(_Model):
+    """Words the seed article puts in quotation marks, with their speaker named nearby."""
+
     speaker: Ref = Field(description="Actor who said it.")
-    text: Plain = Field(description="The words exactly as in the seed article; ... marks an "
-                                    "elision.")
+    text: Plain = Field(description="The words exactly as in the seed article, inside one "
+                                    "of its quotations; ... marks an elision.")
+    attribution: Plain | None = Field(
+        None, description="The article's own words naming the speaker near the quote, where "
+                          "they are not one of the speaker's aliases (e.g. \"said the acting "
+                          "chief justice\"); they must occur in the quote's paragraph or one "
+                          "of the two before it.")
     note: RichText | None = Field(None, description="Context for the quote.")
 
 
@@ -262,9 +279,15 @@ class Relation(_Model):
     label: Plain = Field(max_length=60, description="Short neutral label, e.g. 'met with'.")
 
 
+UpdateKind = Literal["update", "correction"]
+
+
 class Update(_Model):
     date: Date = Field(description="Date of the update, YYYY-MM-DD.")
     note: RichText = Field(description="What changed and why.")
+    kind: UpdateKind = Field("update", description="update (default) or correction: a "
+                                                   "correction is shown as such and listed "
+                                                   "on the corrections page.")
 
 
 class Brief(_Model):
@@ -294,6 +317,8 @@ class Brief(_Model):
                                       description="Edges of the relationship diagram.")
     updates: list[Update] = Field(default_factory=list,
                                   description="Update and correction log.")
+    story: Ref | None = Field(None, description="The ongoing story (an id in briefs/stories/) "
+                                                "this brief is a development of.")
 
 
 # ---------------------------------------------------------------- actors and terms
@@ -327,6 +352,37 @@ class Term(_Model):
     used_by: Refs = Field(default_factory=list,
                           description="Actors who use or promote this wording.")
     related: Refs = Field(default_factory=list, description="Related terms, actors or briefs.")
+
+
+# ---------------------------------------------------------------- stories
+
+
+StoryStatus = Literal["developing", "concluded"]
+WatchStatus = Literal["pending", "happened", "did-not-happen", "dropped"]
+
+
+class WatchItem(_Model):
+    item: Plain = Field(max_length=200, description="What to watch for, in one line.")
+    due: PartialDateField | None = Field(None, description="When it is expected: YYYY, "
+                                                           "YYYY-MM or YYYY-MM-DD.")
+    status: WatchStatus = Field(description="pending, happened, did-not-happen or dropped.")
+    resolved_by: Ref | None = Field(None, description="The brief that settled it.")
+    note: RichText | None = Field(None, description="What became of it, or why it matters.")
+
+
+class Story(_Model):
+    title: Plain = Field(max_length=120, description="The story's name, e.g. \"The Mariner's "
+                                                     "Pass border dispute\".")
+    summary: RichText = Field(description="The story so far: a few paragraphs editors keep "
+                                          "current.")
+    status: StoryStatus = Field(description="developing or concluded.")
+    updated: Date | None = Field(None, description="When the summary was last revised, "
+                                                   "YYYY-MM-DD.")
+    tags: Tags = Field(default_factory=list, description="Topic tags (ids), as for briefs.")
+    questions: list[RichText] = Field(default_factory=list,
+                                      description="The open questions the story turns on.")
+    watch: list[WatchItem] = Field(default_factory=list,
+                                   description="What to watch, each with its status.")
 
 
 class SeedMeta(_Model):

@@ -16,7 +16,9 @@ from .incremental import FullReason, Reason
 from .inventory import discover, folder_problems
 from .link import all_entities, link
 from .lock import project_lock
+from .progress import NO_PROGRESS, Progress
 from .render import ASSETS_DIR, TEMPLATES_DIR, Renderer, RenderError, environment
+from .stories import story_warnings
 from .urls import SiteConfig
 from .write import WriteReport, recover, write_stream
 
@@ -60,20 +62,23 @@ class Generated:
     reads: dict[str, frozenset[str]]  # page -> the entities whose facets it shows
 
 
-def check(root: Path) -> tuple[Graph, list[Diagnostic]]:
+def check(root: Path, *, progress: Progress = NO_PROGRESS) -> tuple[Graph, list[Diagnostic]]:
     """Every content problem of the project at `root`; writes nothing."""
     from .validate import validate
 
     inventory = discover(root)
-    content, problems = validate(inventory)
-    graph, link_problems = link(content)
-    return graph, sorted(set(problems + link_problems))
+    with progress.stage("load", len(inventory.files) + len(inventory.seeds)):
+        content, problems = validate(inventory, progress=progress)
+    with progress.stage("link"):
+        graph, link_problems = link(content)
+    warnings = list(story_warnings(graph))
+    return graph, sorted(set(problems + link_problems + warnings))
 
 
-def checked(root: Path) -> Graph:
+def checked(root: Path, *, progress: Progress = NO_PROGRESS) -> Graph:
     """The project's resolved graph, or DiagnosticsError with every problem."""
-    graph, problems = check(root)
-    if problems:
+    graph, problems = check(root, progress=progress)
+    if any(p.severity == "error" for p in problems):
         raise DiagnosticsError(problems)
     # Positions serve diagnostics only, and there are none; the files' text and the seed
     # articles' text were for checks too (quotes are verified), except the file the guide
@@ -86,27 +91,32 @@ def checked(root: Path) -> Graph:
     return graph
 
 
-def docs_files(graph: Graph, root: Path, config: SiteConfig,
-               reads: dict[str, frozenset[str]]) -> Iterator[tuple[str, bytes]]:
+def docs_files(graph: Graph, root: Path, config: SiteConfig, reads: dict[str, frozenset[str]],
+               *, progress: Progress = NO_PROGRESS) -> Iterator[tuple[str, bytes]]:
     """Every file of the docs folder, one at a time, in a stable order: each page is
     rendered, encoded and handed on before the next, and an entity's model and linked text
     are dropped once its own page is out (no later page reads them). What each page read
-    is added to `reads` as the stream ends."""
+    is added to `reads` as the stream ends. Each file counts as done once the consumer
+    (the writer) asks for the next."""
     renderer = Renderer(graph, environment(root), config)
-    try:
-        for path in renderer.paths():
-            _, text = renderer.page(path)
-            yield path, text.encode("utf-8")
-            renderer.release(path)
-    except RenderError as exc:
-        raise DiagnosticsError([exc.diagnostic]) from exc
-    reads.update(renderer.page_reads)
+    paths = renderer.paths()
     folder = root / TEMPLATES_DIR / ASSETS_DIR
-    if folder.is_dir():
-        for asset in sorted(folder.rglob("*")):
-            if asset.is_file():
-                yield f"{ASSETS_DIR}/{asset.relative_to(folder).as_posix()}", asset.read_bytes()
-    yield ".gitignore", DOCS_GITIGNORE.encode("utf-8")
+    assets = sorted(a for a in folder.rglob("*") if a.is_file()) if folder.is_dir() else []
+    with progress.stage("generate", len(paths) + len(assets) + 1):
+        try:
+            for path in paths:
+                _, text = renderer.page(path)
+                yield path, text.encode("utf-8")
+                progress.advance()
+                renderer.release(path)
+        except RenderError as exc:
+            raise DiagnosticsError([exc.diagnostic]) from exc
+        reads.update(renderer.page_reads)
+        for asset in assets:
+            yield f"{ASSETS_DIR}/{asset.relative_to(folder).as_posix()}", asset.read_bytes()
+            progress.advance()
+        yield ".gitignore", DOCS_GITIGNORE.encode("utf-8")
+        progress.advance()
 
 
 def generate_files(root: Path, config: SiteConfig) -> Generated:
@@ -117,7 +127,8 @@ def generate_files(root: Path, config: SiteConfig) -> Generated:
     return Generated(graph, files, reads)
 
 
-def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> GenerateReport:
+def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None, *,
+             progress: Progress = NO_PROGRESS) -> GenerateReport:
     """Generate the Markdown site into `docs_dir`; a failure leaves it as it was.
 
     When no input, template, setting or output file changed since the last successful run
@@ -125,13 +136,14 @@ def generate(root: Path, config: SiteConfig, docs_dir: Path | None = None) -> Ge
     were edited, only they are loaded and only the pages that depend on them are rendered
     ("incremental", generator/incremental.py). Otherwise everything is, and only changed
     files written ("full", with the reason). Runs of the same project take turns
-    (generator/lock.py).
+    (generator/lock.py). Stages and counts are reported to `progress` (generator/progress.py).
     """
     with project_lock(root):
-        return _generate(root, config, docs_dir)
+        return _generate(root, config, docs_dir, progress)
 
 
-def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> GenerateReport:
+def _generate(root: Path, config: SiteConfig, docs_dir: Path | None,
+              progress: Progress) -> GenerateReport:
     docs = docs_dir or root / DOCS_DIR
     missing = folder_problems(root)  # before the cache: a linked or missing folder is an error
     if missing:
@@ -150,16 +162,18 @@ def _generate(root: Path, config: SiteConfig, docs_dir: Path | None) -> Generate
         if isinstance(edited, FullReason):
             reason = edited
         else:
-            outcome = incremental.update(root, config, docs, edited)
+            with progress.stage("incremental update"):
+                outcome = incremental.update(root, config, docs, edited)
             if not isinstance(outcome, FullReason):
                 cache.save(root, cache.restamp(before, docs, outcome.written))
                 return GenerateReport.of(outcome, "incremental")
             reason = outcome
-    graph = checked(root)
+    graph = checked(root, progress=progress)
     reads: dict[str, frozenset[str]] = {}
-    report = write_stream(docs, docs_files(graph, root, config, reads))
-    incremental.save(root, graph, reads)
-    cache.save(root, cache.fingerprint(root, config, docs))
+    report = write_stream(docs, docs_files(graph, root, config, reads, progress=progress))
+    with progress.stage("save state"):
+        incremental.save(root, graph, reads)
+        cache.save(root, cache.fingerprint(root, config, docs))
     return GenerateReport.of(report, "full", reason)
 
 

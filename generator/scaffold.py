@@ -25,7 +25,7 @@ from .inventory import SEEDS_DIR, Inventory, content_rel, discover
 from .kinds import ACTOR_KINDS, KINDS
 from .load import LoadError, load_document, read_text
 from .models import SeedMeta
-from .schema import schema_path
+from .schema import id_schema_path
 from .text import text_problem
 from .urls import Kind, id_problem
 
@@ -78,8 +78,8 @@ def _refuse_bad_id(inventory: Inventory, rel: str, entity_id: str) -> None:
         if file.id == entity_id:
             raise DiagnosticsError([Diagnostic(
                 file.rel, 1, 1, "duplicate-id",
-                f"id '{entity_id}' is already used by this {file.kind.value}; briefs, actors "
-                "and terms share one namespace: choose another id")])
+                f"id '{entity_id}' is already used by this {file.kind.value}; briefs, actors, "
+                "terms and stories share one namespace: choose another id")])
     if (inventory.root / rel).exists():
         raise DiagnosticsError([Diagnostic(rel, 1, 1, "duplicate-id",
                                            "file already exists; it was left unchanged")])
@@ -92,7 +92,7 @@ def _header(model: type[BaseModel], rel: str) -> list[str]:
     depth = rel.count("/")
     kind = next(k.value for k, spec in KINDS.items() if spec.model is model)
     return [
-        f"# yaml-language-server: $schema={'../' * depth}{schema_path(kind)}",
+        f"# yaml-language-server: $schema={'../' * depth}{id_schema_path(kind)}",
         f"# New {kind}. Fill in every field marked [required]; leave the others empty or",
         "# delete them. Long text: write `field: |` and indent the text on the lines below.",
         "# Then run `briefs check`.",

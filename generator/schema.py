@@ -5,8 +5,14 @@ The schemas describe what the validator accepts, never more: every scalar is tex
 would be valid text; `true`/`false` do not, or editors would offer them as completions
 everywhere: such a title needs quotes in the editor, not for `briefs check`), an empty
 value means "absent" (optional fields accept null), unknown keys are refused.
-Reference fields offer the project's existing ids as `examples` (autocompletion, not a rule:
-a schema that lags behind the content never rejects a valid new id).
+
+Two copies of each schema: the committed one in schemas/ describes the fields only, so it
+changes with the models and nothing else (`briefs schema --check`); the local one in
+.cache/schemas/ (ignored by git) also offers the project's existing ids as `examples` in
+reference fields (autocompletion, not a rule: a schema that lags behind the content never
+rejects a valid new id). Editors read the local copy (.vscode/settings.json, the modeline of
+`briefs new` skeletons); `briefs new` and `briefs schema` rewrite it, so adding content
+never modifies a tracked file.
 """
 
 from __future__ import annotations
@@ -25,27 +31,36 @@ from . import models
 from .inventory import BRIEFS_DIR, SEEDS_DIR, discover
 from .kinds import ANY, MODELS, reference_keys
 from .load import LoadError, load_document
+from .models import model_in
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, Kind
 
-SCHEMA_DIR = "schemas"
+SCHEMA_DIR = "schemas"  # committed: the fields only
+ID_SCHEMA_DIR = ".cache/schemas"  # local, git-ignored: the fields and the content's ids
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 TITLES = {"brief": "Brief", "actor": "Actor profile", "term": "Glossary term",
-          "seed": "Seed article metadata"}
+          "story": "Story", "seed": "Seed article metadata"}
 # Which content files each schema describes (globs relative to the project root).
 FILE_GLOBS = {"brief": f"{BRIEFS_DIR}/*.yaml", "actor": f"{BRIEFS_DIR}/actors/*.yaml",
-              "term": f"{BRIEFS_DIR}/glossary/*.yaml", "seed": f"{SEEDS_DIR}/*.yaml"}
+              "term": f"{BRIEFS_DIR}/glossary/*.yaml", "story": f"{BRIEFS_DIR}/stories/*.yaml",
+              "seed": f"{SEEDS_DIR}/*.yaml"}
 
 # Reference fields: (model, key) -> the kind of id they take ("any": brief, actor or term),
 # from the table of kinds, plus the two that name no entity (a seed, a tag).
 REF_FIELDS = {
-    ("Source", "seed"): "seed", ("Brief", "tags"): "tag",
+    ("Source", "seed"): "seed", ("Brief", "tags"): "tag", ("Story", "tags"): "tag",
     **{(owner.__name__, key): "any" if set(accepts) == set(ANY) else accepts[0].value
        for owner, key, accepts in reference_keys()},
 }
 
 
 def schema_path(kind: str) -> str:
+    """The committed schema of `kind` (fields only), relative to the project root."""
     return f"{SCHEMA_DIR}/{kind}.schema.json"
+
+
+def id_schema_path(kind: str) -> str:
+    """The local schema of `kind` that editors read (fields and existing ids)."""
+    return f"{ID_SCHEMA_DIR}/{kind}.schema.json"
 
 
 @dataclass
@@ -237,11 +252,12 @@ def _url(node: dict[str, Any]) -> None:
 
 
 # One definition per kind of id, so each list of existing ids is written once.
-_ID_DEFINITIONS = {"actor": "ActorId", "term": "TermId", "any": "EntityId", "seed": "SeedId",
-                   "tag": "Tag"}
+_ID_DEFINITIONS = {"brief": "BriefId", "actor": "ActorId", "term": "TermId", "story": "StoryId",
+                   "any": "EntityId", "seed": "SeedId", "tag": "Tag"}
 # The definitions carry no description: editors show the field's own (hover, completion).
-_ID_TITLES = {"actor": "actor id", "term": "glossary term id", "any": "brief, actor or term id",
-              "seed": "seed id", "tag": "tag"}
+_ID_TITLES = {"brief": "brief id", "actor": "actor id", "term": "glossary term id",
+              "story": "story id", "any": "brief, actor or term id", "seed": "seed id",
+              "tag": "tag"}
 
 
 def _offer_ids(blocks: dict[str, dict[str, Any]], definitions: dict[str, Any],
@@ -275,16 +291,21 @@ def schema_text(kind: str, ids: KnownIds | None = None) -> str:
     return json.dumps(json_schema(kind, ids), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def schema_files(root: Path) -> dict[str, str]:
-    """Every schema file of the project at `root`: relative path -> text."""
+def schema_files() -> dict[str, str]:
+    """The committed schema files: relative path -> text (the same for every project)."""
+    return {schema_path(kind): schema_text(kind) for kind in MODELS}
+
+
+def id_schema_files(root: Path) -> dict[str, str]:
+    """The local schema files of the project at `root`, with its ids: relative path -> text."""
     ids = known_ids(root)
-    return {schema_path(kind): schema_text(kind, ids) for kind in MODELS}
+    return {id_schema_path(kind): schema_text(kind, ids) for kind in MODELS}
 
 
 def stale_schemas(root: Path) -> list[str]:
-    """Schema files that are missing or differ from what `briefs schema` would write."""
+    """Committed schema files that are missing or differ from what `briefs schema` would write."""
     stale = []
-    for rel, text in schema_files(root).items():
+    for rel, text in schema_files().items():
         path = root / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(rel)
@@ -292,9 +313,26 @@ def stale_schemas(root: Path) -> list[str]:
 
 
 def write_schemas(root: Path) -> list[str]:
-    """Write the schema files that changed; returns their relative paths."""
+    """Write the committed schema files that changed; returns their relative paths."""
+    return _write_changed(root, schema_files())
+
+
+def write_id_schemas(root: Path) -> list[str]:
+    """Write the local, id-bearing schema files that changed; returns their relative paths.
+
+    The folder ignores itself (a `.gitignore` of `*`), so a project whose own .gitignore
+    does not name .cache/ still never shows these files as changes."""
+    ignore = root / ID_SCHEMA_DIR / ".gitignore"
+    if not ignore.is_file():
+        ignore.parent.mkdir(parents=True, exist_ok=True)
+        ignore.write_text("# written by `briefs schema`: local copies, never committed\n*\n",
+                          encoding="utf-8", newline="\n")
+    return _write_changed(root, id_schema_files(root))
+
+
+def _write_changed(root: Path, files: dict[str, str]) -> list[str]:
     changed = []
-    for rel, text in schema_files(root).items():
+    for rel, text in files.items():
         path = root / rel
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
@@ -323,8 +361,12 @@ def field_rows(model: type[BaseModel], prefix: str = "") -> list[FieldRow]:
     rows = []
     for name, info in model.model_fields.items():
         key = info.alias or name
-        rows.append(FieldRow(prefix + key, _kind_of(schema["properties"][key]), key in required,
+        prop = schema["properties"][key]
+        rows.append(FieldRow(prefix + key, _kind_of(prop), key in required,
                              info.description or ""))
+        nested = model_in(info.annotation)  # a mapping's own fields: `quotes[].speaker`
+        if nested is not None:
+            rows += field_rows(nested, f"{prefix}{key}{'[].' if prop.get('type') == 'array' else '.'}")
     return rows
 
 

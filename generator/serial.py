@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .diagnostics import BriefsError
-from .graph import ActorFacet, BriefFacet, Edge, EventFacet, SiteEvent, TermFacet
+from .graph import ActorFacet, BriefFacet, Edge, EventFacet, SiteEvent, StoryFacet, TermFacet
 from .models import PartialDate
 from .text import (
     BulletList,
@@ -44,7 +44,7 @@ from .urls import Kind
 # The allow-list: the only classes a decoded value may be an instance of (besides the
 # built-in types above). Each is rebuilt through its own constructor.
 REGISTERED: tuple[type, ...] = (
-    BriefFacet, ActorFacet, TermFacet, EventFacet, SiteEvent, Edge, PartialDate,
+    BriefFacet, ActorFacet, TermFacet, StoryFacet, EventFacet, SiteEvent, Edge, PartialDate,
     Rich, Paragraph, BulletList, MarkupProblem, Text, Code, Emph, Strong, Link, Ref, Mention,
 )
 _BUILTIN_TAGS = frozenset({"list", "dict", "date", "kind"})

@@ -11,6 +11,7 @@ from typing import Any
 from .diagnostics import EnvironmentProblem, os_reason
 from .lock import project_lock
 from .pipeline import DOCS_DIR
+from .progress import NO_PROGRESS, Progress, reporting
 from .search import index_site
 from .urls import SiteConfig
 from .write import recover, staged_folder
@@ -98,10 +99,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, site_dir: Path | None = None) -> float:
+def build_site(root: Path, site_dir: Path | None = None, *,
+               progress: Progress = NO_PROGRESS) -> float:
     """`mkdocs build --strict`, then the Pagefind search index, into a staging folder that
     replaces site/ only when both succeeded, holding the project lock (no generation changes
-    docs/ while MkDocs reads it). Returns the seconds the search index took."""
+    docs/ while MkDocs reads it). Returns the seconds the search index took. Stages and
+    counts go to `progress`: MkDocs' through the plugin's hooks, which find it in
+    `generator.progress.current()` while the build runs."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -113,7 +117,8 @@ def build_site(root: Path, site_dir: Path | None = None) -> float:
         logger.addHandler(collector)
         _state["generated"] = True
         try:
-            build(config)
+            with reporting(progress):
+                build(config)
         except MkDocsException as exc:
             # Content passed the checks, so a failing build is the templates', the theme's
             # or the machine's problem: an environment error (exit 2), site/ untouched.
@@ -126,6 +131,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> float:
         finally:
             _state["generated"] = False
             logger.removeHandler(collector)
-        seconds = index_site(staging)  # raises EnvironmentProblem: site/ left as it was
+        with progress.stage("search index"):
+            seconds = index_site(staging)  # raises EnvironmentProblem: site/ left as it was
         log.info("briefs: search index built in %.1f s", seconds)
     return seconds

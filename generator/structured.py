@@ -1,12 +1,13 @@
-"""Machine readers: JSON-LD for every page and the Atom feed of briefs."""
+"""Machine readers: JSON-LD for every page and the Atom feeds (briefs, corrections)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from . import urls
-from .graph import ActorFacet, BriefFacet, Graph, facet_as
+from .graph import ActorFacet, BriefFacet, Graph, StoryFacet, facet_as
 from .kinds import ACTOR_KINDS
 from .urls import Kind, SiteConfig
 
@@ -24,6 +25,8 @@ def entity_ref(graph: Graph, config: SiteConfig, entity_id: str) -> dict[str, An
                                    ].schema_type
     elif kind is Kind.TERM:
         schema_type = "DefinedTerm"
+    elif kind is Kind.STORY:
+        schema_type = "CreativeWorkSeries"
     else:
         schema_type = "BackgroundNewsArticle"
     return {"@type": schema_type, "@id": absolute(config, urls.page_path(kind, entity_id)),
@@ -60,10 +63,31 @@ def brief_jsonld(graph: Graph, config: SiteConfig, brief_id: str) -> dict[str, A
         "mentions": [entity_ref(graph, config, e) for e in
                      (*graph.brief_actors[brief_id], *graph.brief_terms[brief_id])],
         "isBasedOn": based_on,
+        "isPartOf": entity_ref(graph, config, brief.story) if brief.story else None,
+        "correction": [{"@type": "CorrectionComment", "text": note,
+                        "datePublished": day.isoformat()}
+                       for _, day, note in facet_as(graph.facets, brief_id,
+                                                    BriefFacet).corrections()] or None,
         "publisher": {"@type": "Organization", "name": config.site_name,
                       "url": config.site_url or None},
     }
     return _drop_none(data)
+
+
+def story_jsonld(graph: Graph, config: SiteConfig, story_id: str) -> dict[str, Any]:
+    story = facet_as(graph.facets, story_id, StoryFacet)
+    developments = graph.developments.get(story_id, ())
+    newest = facet_as(graph.facets, developments[-1], BriefFacet) if developments else None
+    return _drop_none({
+        "@context": "https://schema.org",
+        **entity_ref(graph, config, story_id),
+        "url": absolute(config, urls.page_path(Kind.STORY, story_id)),
+        "description": story.tooltip,
+        "keywords": list(story.tags) or None,
+        "dateModified": max((d.isoformat() for d in (
+            story.updated, newest and _modified(newest)) if d), default=None),
+        "hasPart": [entity_ref(graph, config, b) for b in reversed(developments)] or None,
+    })
 
 
 def actor_jsonld(graph: Graph, config: SiteConfig, actor_id: str, description: str
@@ -106,12 +130,14 @@ def page_jsonld(config: SiteConfig, path: str, name: str, description: str,
             "description": description, "url": absolute(config, path)}
 
 
-def glossary_jsonld(graph: Graph, config: SiteConfig) -> dict[str, Any]:
+def glossary_jsonld(graph: Graph, config: SiteConfig, term_ids: Iterable[str]
+                    ) -> dict[str, Any]:
+    """The glossary as a DefinedTermSet; a page of it names the terms it shows (the pages
+    describe one set, by its @id, so a reader merges them)."""
     return {"@context": "https://schema.org", "@type": "DefinedTermSet",
             "@id": absolute(config, urls.GLOSSARY_INDEX),
             "name": f"{config.site_name} glossary",
-            "hasDefinedTerm": [entity_ref(graph, config, t) for t in sorted(
-                i for i, facet in graph.facets.items() if facet.kind is Kind.TERM)]}
+            "hasDefinedTerm": [entity_ref(graph, config, t) for t in sorted(term_ids)]}
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -121,27 +147,50 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- Atom feed
 
 
-def atom_feed_view(graph: Graph, config: SiteConfig) -> dict[str, Any]:
-    """The newest briefs for the Atom feed (site_templates/pages/feed.xml.j2); timestamps
+def atom_feed_view(graph: Graph, config: SiteConfig, brief_ids: Iterable[str], *,
+                   title: str, feed: str = urls.FEED, page: str = urls.HOME) -> dict[str, Any]:
+    """An Atom feed (site_templates/pages/feed.xml.j2) of the newest of `brief_ids` (given
+    newest first): the site's, or a story's, an actor's, a tag's (`feed` its path, `page`
+    the page it follows). An entry's id is the brief's URL, which never changes; timestamps
     come from the content, never the clock."""
-    briefs = graph.facets
-    ids = graph.briefs_by_date[:MAX_FEED_ENTRIES]
-    home = config.site_url or "./"
     entries = []
-    for brief_id in ids:
-        brief = facet_as(briefs, brief_id, BriefFacet)
+    for brief_id in list(brief_ids)[:MAX_FEED_ENTRIES]:
+        brief = facet_as(graph.facets, brief_id, BriefFacet)
         url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
         entries.append({
             "title": brief.name, "id": url, "url": url, "summary": brief.tooltip,
             "published": _stamp(_modified(brief, published=True)),
             "updated": _stamp(_modified(brief)), "tags": brief.tags,
-            "updates": [{"date": day.isoformat(), "note": note} for day, note in
-                        sorted(brief.updates, key=lambda u: u[0], reverse=True)],
+            "updates": [{"date": day.isoformat(), "note": note, "kind": kind}
+                        for day, note, kind in sorted(brief.updates, key=lambda u: u[0],
+                                                      reverse=True)],
         })
-    return {"title": config.site_name, "id": home, "home": home,
-            "self": config.site_url + urls.FEED, "author": config.site_name,
-            "updated": max((_stamp(_modified(facet_as(briefs, b, BriefFacet))) for b in ids),
-                           default=_stamp(dt.date(1970, 1, 1))),
+    return _feed(config, title, feed, page, entries)
+
+
+def corrections_feed_view(graph: Graph, config: SiteConfig) -> dict[str, Any]:
+    """The Atom feed of corrections, newest first: one entry per correction, its id the
+    brief's URL with the correction's anchor (BriefFacet.correction_anchor)."""
+    entries = []
+    for brief_id, index in graph.corrections[:MAX_FEED_ENTRIES]:
+        brief = facet_as(graph.facets, brief_id, BriefFacet)
+        day, note, _ = brief.updates[index]
+        url = absolute(config, urls.page_path(Kind.BRIEF, brief_id))
+        entries.append({
+            "title": f"Correction: {brief.name}",
+            "id": f"{url}#{brief.correction_anchor(index)}",
+            "url": url, "summary": note, "published": _stamp(day), "updated": _stamp(day),
+            "tags": (), "updates": []})
+    return _feed(config, f"{config.site_name}: corrections", urls.CORRECTIONS_FEED,
+                 urls.CORRECTIONS, entries)
+
+
+def _feed(config: SiteConfig, title: str, feed: str, page: str,
+          entries: list[dict[str, Any]]) -> dict[str, Any]:
+    home = absolute(config, page) or "./"
+    return {"title": title, "id": home, "home": home, "self": config.site_url + feed,
+            "author": config.site_name,
+            "updated": max((e["updated"] for e in entries), default=_stamp(dt.date(1970, 1, 1))),
             "entries": entries}
 
 

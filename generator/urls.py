@@ -18,7 +18,7 @@ MAX_ID_LENGTH = 64
 
 RESERVED_IDS = frozenset(
     {"index", "briefs", "actors", "glossary", "timeline", "tags", "search", "assets", "feed", "404",
-     "pagefind", "page"}
+     "stories", "corrections", "pagefind", "page"}
     | {"con", "nul", "aux", "prn"}
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
@@ -49,9 +49,11 @@ class Kind(StrEnum):
     BRIEF = "brief"
     ACTOR = "actor"
     TERM = "term"
+    STORY = "story"
 
 
-SECTION = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "glossary"}
+SECTION = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "glossary",
+           Kind.STORY: "stories"}
 
 # Site sections, as docs-relative Markdown paths.
 HOME = "index.md"
@@ -63,7 +65,12 @@ TAGS_INDEX = "tags/index.md"
 TIMELINE_SECTION = "timeline"
 TIMELINE = "timeline/index.md"
 GUIDE = "contribute/index.md"
+STORIES_INDEX = "stories/index.md"
+CORRECTIONS = "corrections/index.md"
 FEED = "feed.xml"
+FEED_FILE = "feed.xml"  # a page's own feed sits in the folder of its URL: stories/<id>/feed.xml
+CORRECTIONS_FEED = f"corrections/{FEED_FILE}"
+_FEED_SECTIONS = (SECTION[Kind.STORY], SECTION[Kind.ACTOR], TAGS_SECTION)
 
 
 def id_problem(entity_id: str) -> tuple[str, str] | None:
@@ -98,6 +105,31 @@ def page_owner(path: str, known_ids: Mapping[str, Kind]) -> tuple[Kind, str] | N
 
 def tag_path(tag: str) -> str:
     return f"{TAGS_SECTION}/{tag}.md"
+
+
+def feed_path(page: str) -> str:
+    """The Atom feed that follows page `page` (a story, an actor, a tag): a file in the
+    folder of the page's URL, e.g. stories/<id>.md -> stories/<id>/feed.xml."""
+    return f"{page.removesuffix('.md').removesuffix('/index')}/{FEED_FILE}"
+
+
+def feed_owner(path: str) -> tuple[str, str] | None:
+    """The reverse of feed_path for a story's, an actor's or a tag's feed: (section, id)."""
+    section, _, rest = path.partition("/")
+    key, _, name = rest.partition("/")
+    if section in _FEED_SECTIONS and name == FEED_FILE and ID_RE.match(key):
+        return section, key
+    return None
+
+
+def feed_page(path: str) -> str:
+    """The page a feed follows (its `<link rel="alternate">` and "Follow" link)."""
+    if path == CORRECTIONS_FEED:
+        return CORRECTIONS
+    if path == FEED:
+        return HOME
+    section, key = feed_owner(path) or ("", "")
+    return f"{section}/{key}.md"
 
 
 def timeline_year_path(year: int) -> str:

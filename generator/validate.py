@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,8 @@ from .diagnostics import CODES, Diagnostic, closest, did_you_mean
 from .inventory import ContentFile, Inventory
 from .kinds import KINDS
 from .load import Document, LoadError, Loc, load_document, read_text
-from .models import Actor, Brief, SeedMeta, Term, model_in
+from .models import Actor, Brief, SeedMeta, Story, Term, model_in
+from .progress import NO_PROGRESS, Progress
 from .text import shown
 from .urls import Kind
 
@@ -40,7 +40,7 @@ class Seed:
     meta: SeedMeta | None
 
 
-AnyEntity = Entity[Brief] | Entity[Actor] | Entity[Term]
+AnyEntity = Entity[Brief] | Entity[Actor] | Entity[Term] | Entity[Story]
 
 
 @dataclass
@@ -50,6 +50,7 @@ class Content:
     briefs: dict[str, Entity[Brief]] = field(default_factory=dict)
     actors: dict[str, Entity[Actor]] = field(default_factory=dict)
     terms: dict[str, Entity[Term]] = field(default_factory=dict)
+    stories: dict[str, Entity[Story]] = field(default_factory=dict)
     seeds: dict[str, Seed] = field(default_factory=dict)
     known_ids: dict[str, Kind] = field(default_factory=dict)
     known_seeds: set[str] = field(default_factory=set)
@@ -57,26 +58,26 @@ class Content:
     def of_kind(self, kind: Kind) -> dict[str, Entity[Any]]:
         """The entities of one kind, by id."""
         entities: dict[Kind, dict[str, Any]] = {
-            Kind.BRIEF: self.briefs, Kind.ACTOR: self.actors, Kind.TERM: self.terms}
+            Kind.BRIEF: self.briefs, Kind.ACTOR: self.actors, Kind.TERM: self.terms,
+            Kind.STORY: self.stories}
         return entities[kind]
 
 
-def validate(inventory: Inventory) -> tuple[Content, list[Diagnostic]]:
+def validate(inventory: Inventory, *, progress: Progress = NO_PROGRESS
+             ) -> tuple[Content, list[Diagnostic]]:
+    """Every content file and seed article loaded and checked, each counted on `progress`."""
     diagnostics = list(inventory.diagnostics)
     content = Content(known_ids=inventory.ids, known_seeds=set(inventory.seeds))
     for file in inventory.files:
         entity, problems = validate_file(inventory.root, file)
+        progress.advance()
         diagnostics.extend(problems)
         if entity is None:
             continue
-        if file.kind is Kind.BRIEF:
-            content.briefs[file.id] = typing.cast(Entity[Brief], entity)
-        elif file.kind is Kind.ACTOR:
-            content.actors[file.id] = typing.cast(Entity[Actor], entity)
-        else:
-            content.terms[file.id] = typing.cast(Entity[Term], entity)
+        content.of_kind(file.kind)[file.id] = entity
     for seed in inventory.seeds.values():
         loaded, problems = load_seed(inventory.root, seed.id, seed.text_rel, seed.meta_rel)
+        progress.advance()
         diagnostics.extend(problems)
         if loaded is not None:
             content.seeds[seed.id] = loaded

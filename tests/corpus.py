@@ -189,6 +189,7 @@ class Corpus:
     terms: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     bytes_written: int = 0
+    stories: list[str] = field(default_factory=list)
 
 
 def _q(value: str) -> str:
@@ -232,6 +233,7 @@ class _Builder:
         self.tags: list[str] = []
         self.actor_weights: list[float] = []
         self.tag_weights: list[float] = []
+        self.stories = 0  # with stories, two briefs in three belong to one of them
 
     # ------------------------------------------------------------ names
 
@@ -507,8 +509,25 @@ class _Builder:
             out += ["updates:", f"  - date: {(date + dt.timedelta(days=2)).isoformat()}",
                     _block("note", "An earlier version misstated the date of the first round "
                                    "of talks.", 4).rstrip("\n")]
+            if index % 2 == 0:
+                out.append("    kind: correction")
+        if self.stories and index % 3:  # two briefs in three are a development of a story
+            out.append(f"story: {story_id(index % self.stories)}")
         self.out.write(f"briefs/{brief_id}.yaml", "\n".join(out) + "\n")
         return brief_id
+
+    def write_story(self, k: int) -> None:
+        topic = _TOPICS[k % len(_TOPICS)]
+        status = "concluded" if k % 4 == 3 else "developing"
+        text = [f"title: {_q(f'The {topic} talks, round {k + 1}')}", f"status: {status}",
+                _block("summary", f"Talks on {topic} began after a dispute between the parties. "
+                                  "Each development below adds to what is known.\n\nThe "
+                                  "negotiators have met several times; no agreement is final.",
+                       0).rstrip("\n"),
+                "questions:", f"  - Will the talks on {topic} reach an agreement?",
+                "watch:", f"  - item: {_q(f'A final agreement on {topic}')}",
+                "    due: 2099", "    status: pending"]
+        self.out.write(f"briefs/stories/{story_id(k)}.yaml", "\n".join(text) + "\n")
 
     def partial_dates(self, date: dt.date, count: int) -> list[str]:
         dates: set[str] = set()
@@ -555,9 +574,14 @@ def _copy_hooks(root: Path) -> None:
             shutil.copy2(source, target)
 
 
+def story_id(k: int) -> str:
+    return f"story-{k}"
+
+
 def build_corpus(root: Path, briefs: int, actors: int, terms: int, seed: int = 0, *,
-                 site: bool = True) -> Corpus:
-    """Write a synthetic project under `root`; `site` also copies templates and config."""
+                 site: bool = True, stories: int = 0) -> Corpus:
+    """Write a synthetic project under `root`; `site` also copies templates and config;
+    with `stories`, two briefs in three are developments of one of that many stories."""
     root.mkdir(parents=True, exist_ok=True)
     if site and not (root / "mkdocs.yml").exists():
         copy_project(root, content=False)
@@ -565,6 +589,7 @@ def build_corpus(root: Path, briefs: int, actors: int, terms: int, seed: int = 0
     for folder in ("briefs/actors", "briefs/glossary", "seeds"):
         (root / folder).mkdir(parents=True, exist_ok=True)
     builder = _Builder(root, seed)
+    builder.stories = stories
     builder.make_actors(actors)
     builder.make_terms(terms)
     builder.make_tags()
@@ -574,8 +599,11 @@ def build_corpus(root: Path, briefs: int, actors: int, terms: int, seed: int = 0
     for term in builder.terms:
         builder.write_term(term)
     brief_ids = [builder.write_brief(i) for i in range(briefs)]
+    for k in range(stories):
+        builder.write_story(k)
     return Corpus(root, brief_ids, [a.id for a in builder.actors],
-                  [t.id for t in builder.terms], list(builder.tags), builder.out.bytes)
+                  [t.id for t in builder.terms], list(builder.tags), builder.out.bytes,
+                  [story_id(k) for k in range(stories)])
 
 
 # ---------------------------------------------------------------- edits

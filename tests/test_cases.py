@@ -179,8 +179,8 @@ def test_github_format(broken_project: Path) -> None:
     status, out, _ = check_output(broken_project, c_loader=True, fmt="github")
     assert status == 1
     assert out.splitlines() == [
-        "::error file=briefs/actors/arland.yaml,line=3,col=14::[bad-ref] no brief, actor or "
-        "term has the id 'borvai' (did you mean 'borvia'?)",
+        "::error file=briefs/actors/arland.yaml,line=3,col=14::[bad-ref] no brief, actor, "
+        "term or story has the id 'borvai' (did you mean 'borvia'?)",
         "::error file=briefs/glossary/detente.yaml,line=3,col=1::[unknown-key] unknown key "
         "'100%25'",
         "::error file=briefs/ministers-meet.yaml,line=6,col=1::[unknown-key] unknown key 'mood'",

@@ -412,6 +412,99 @@ def build_pagination(root: Path) -> None:
         """)
 
 
+# ---------------------------------------------------------------- 7. stories
+
+# Three developments of one story, out of file-name order (dates decide), one of another,
+# concluded, story, and a story with no development yet.
+STORY_BRIEFS = {  # id -> (date, story, title)
+    "pass-talks-open": ("2024-03-02", "mariners-pass", "Talks on Mariner's Pass open in Lomé"),
+    "pass-patrols-resume": ("2024-04-18", "mariners-pass",
+                            "Patrols resume at Mariner's Pass after a two-week pause"),
+    "a-pass-deal-is-signed": ("2024-06-30", "mariners-pass",
+                              "Zoë O'Brien's mediation ends in a Mariner's Pass deal"),
+    "ferry-dispute-ends": ("2023-11-20", "ferry-dispute", "The Sèvres ferry dispute ends"),
+}
+
+
+def build_stories(root: Path) -> None:
+    for brief_id, (date, story, title) in STORY_BRIEFS.items():
+        correction = """
+            updates:
+              - date: 2024-07-02
+                kind: correction
+                note: |
+                  An earlier version gave the wrong length for the pause in patrols.
+              - date: 2024-07-01
+                note: |
+                  Added the mediator's statement.
+            """ if brief_id == "pass-patrols-resume" else ""
+        _put(root, f"briefs/{brief_id}.yaml", f"""
+            title: {_q(title)}
+            dek: {_q(f"{title}, as the mediator Zoë O'Brien reported.")}
+            date: {date}
+            story: {story}
+            source:
+              seed: {brief_id}
+            tags:
+              - borders
+            what_happened: |
+              Zoë O'Brien reported on the talks.
+            why_it_matters: |
+              The pass carries most of the region's trade.
+            key_points:
+              - {title}.
+            timeline:
+              - date: "{date}"
+                event: {_q(title + ".")}
+                actors:
+                  - zoe-obrien
+            """ + textwrap.dedent(correction).replace("\n", "\n            "))
+        _seed(root, brief_id, title)
+    _put(root, "briefs/actors/zoe-obrien.yaml", """
+        name: Zoë O'Brien
+        kind: person
+        summary: |
+          An Irish mediator in the Mariner's Pass talks.
+        """)
+    _put(root, "briefs/stories/mariners-pass.yaml", """
+        title: The Mariner's Pass border dispute
+        status: developing
+        updated: 2024-05-01
+        tags:
+          - borders
+        summary: |
+          Two neighbours dispute the pass that carries most of the region's trade. Talks
+          opened in March 2024 under [[zoe-obrien]]'s mediation.
+
+          Patrols were paused, then resumed in April.
+        questions:
+          - Will the deal hold once the patrols end?
+        watch:
+          - item: A deal signed by both sides
+            due: 2024-06
+            status: happened
+            resolved_by: a-pass-deal-is-signed
+          - item: A joint border commission
+            due: 2024-05
+            status: pending
+            note: Promised at the opening of the talks.
+          - item: A second round of talks in Accra
+            status: dropped
+        """)
+    _put(root, "briefs/stories/ferry-dispute.yaml", """
+        title: The Sèvres ferry dispute
+        status: concluded
+        summary: |
+          A dispute over ferry fares, settled in November 2023.
+        """)
+    _put(root, "briefs/stories/harbour-fees.yaml", """
+        title: Harbour fees in Lomé
+        status: developing
+        summary: |
+          Port fees are under review; no brief has followed it yet.
+        """)
+
+
 # ---------------------------------------------------------------- the states
 
 STATES: dict[str, Callable[[Path], None]] = {
@@ -421,6 +514,7 @@ STATES: dict[str, Callable[[Path], None]] = {
     "timeline-paging": build_timeline_paging,
     "no-content": build_no_content,
     "pagination": build_pagination,
+    "stories": build_stories,
 }
 
 
@@ -429,8 +523,9 @@ def _project(tmp_path: Path, state: str) -> Path:
     root = copy_project(tmp_path / "project", content=False)
     STATES[state](root)
     _, problems = check(root)
-    assert not problems, f"the {state} project does not pass `briefs check`:\n" + "\n".join(
-        p.format_text() for p in problems)
+    errors = [p for p in problems if p.severity == "error"]  # warnings are part of a state
+    assert not errors, f"the {state} project does not pass `briefs check`:\n" + "\n".join(
+        p.format_text() for p in errors)
     return root
 
 
@@ -593,8 +688,12 @@ def test_timeline_shows_the_newest_events_and_every_year(tmp_path: Path) -> None
 def test_no_content_lists_only_the_section_pages(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "no-content")
     assert sorted(pages) == ["actors/index.md", "briefs/index.md", "contribute/index.md",
-                             "feed.xml", "glossary/index.md", "index.md", "tags/index.md",
-                             "timeline/index.md"]
+                             "corrections/feed.xml", "corrections/index.md", "feed.xml",
+                             "glossary/index.md", "index.md", "stories/index.md",
+                             "tags/index.md", "timeline/index.md"]
+    assert '<p class="empty">No stories yet.</p>' in pages["stories/index.md"]
+    assert '<p class="empty">No corrections so far.</p>' in pages["corrections/index.md"]
+    assert "<entry>" not in pages["corrections/feed.xml"]
     assert '<p class="empty">No tags yet.</p>' in pages["tags/index.md"]
     assert '<p class="empty">No dated events yet.</p>' in pages["timeline/index.md"]
     assert "A worked example" not in pages["contribute/index.md"]
@@ -676,3 +775,87 @@ def test_pagination_links_chain(tmp_path: Path) -> None:
     assert 'href="../../actors/zoe-obrien/briefs/">All 7 briefs' in pages["actors/zoe-obrien.md"]
     # a listing of one page has no pagination control
     assert "pagination" not in pages["tags/index.md"] + pages["timeline/index.md"]
+
+
+def _story_order(story: str) -> list[str]:
+    """The developments of a story of the `stories` state, oldest first, from the table."""
+    return sorted((b for b, (_, s, _) in STORY_BRIEFS.items() if s == story),
+                  key=lambda b: (STORY_BRIEFS[b][0], b))
+
+
+def test_story_pages_show_each_development_in_order(tmp_path: Path) -> None:
+    pages = _pages(tmp_path, "stories")
+    order = _story_order("mariners-pass")
+    story = pages["stories/mariners-pass.md"]
+    listed = re.findall(r'data-development="([^"]+)"', story)
+    assert [html.unescape(i) for i in listed] == order[::-1]  # newest first
+    latest = story.split("## Latest development", 1)[1].split("## ", 1)[0]
+    assert f"../../briefs/{order[-1]}/" in latest
+    for k, brief_id in enumerate(order, 1):
+        page = pages[f"briefs/{brief_id}.md"]
+        assert f"Development {k} of {len(order)} in" in page, brief_id
+        nav = page.split('<nav class="story-nav"', 1)[1].split("</nav>", 1)[0]
+        previous = re.search(r'story-nav__prev">Previous: <a href="([^"]+)"', nav)
+        following = re.search(r'story-nav__next">Next: <a href="([^"]+)"', nav)
+        assert (previous[1] if previous else None) == (
+            f"../../briefs/{order[k - 2]}/" if k > 1 else None), brief_id
+        assert (following[1] if following else None) == (
+            f"../../briefs/{order[k]}/" if k < len(order) else None), brief_id
+        notice = re.search(r'<div class="story-developed" role="note">(.*?)</div>', page)
+        if brief_id == order[-1]:
+            assert notice is None
+        else:
+            assert notice is not None and f'href="../../briefs/{order[-1]}/"' in notice[1]
+            assert page.index("story-developed") < page.index("## Why it matters")
+
+
+def test_stories_index_lists_developing_stories_first(tmp_path: Path) -> None:
+    pages = _pages(tmp_path, "stories")
+    index = pages["stories/index.md"]
+    shown = re.findall(r'<p class="story-card__title"><a href="\.\./stories/([^/]+)/', index)
+    # developing first (the one with a development before the one without), then concluded
+    assert shown == ["mariners-pass", "harbour-fees", "ferry-dispute"]
+    home = pages["index.md"]
+    assert "## Developing stories" in home
+    assert "stories/mariners-pass/" in home and "stories/ferry-dispute/" not in home
+
+
+def test_watch_items_show_status_and_only_pending_past_due_is_overdue(tmp_path: Path) -> None:
+    story = _pages(tmp_path, "stories")["stories/mariners-pass.md"]
+    items = re.findall(r'<li class="watch watch--([a-z-]+)( watch--overdue)?">(.*?)</li>', story)
+    by_item = {}
+    for status, overdue, body in items:
+        name = re.search(r'watch__item">([^<]+)<', body)
+        assert name is not None, body
+        by_item[name[1]] = (status, bool(overdue), body)
+    assert by_item["A joint border commission"][:2] == ("pending", True)
+    assert "badge--overdue" in by_item["A joint border commission"][2]
+    assert by_item["A deal signed by both sides"][:2] == ("happened", False)
+    assert "settled in <a href=\"../../briefs/a-pass-deal-is-signed/\"" in (
+        by_item["A deal signed by both sides"][2])
+    assert by_item["A second round of talks in Accra"][:2] == ("dropped", False)
+
+
+def test_a_correction_is_shown_as_one_listed_and_in_json_ld(tmp_path: Path) -> None:
+    pages = _pages(tmp_path, "stories")
+    brief = pages["briefs/pass-patrols-resume.md"]
+    assert "## Updates and corrections" in brief
+    correction = re.search(r'<li class="update update--correction" id="([^"]+)">(.*?)</li>',
+                           brief)
+    assert correction is not None and "wrong length" in correction[2]
+    anchor = html.unescape(correction[1])
+    assert anchor == "correction-2024-07-02-1"
+    plain = re.search(r'<li class="update">(.*?)</li>', brief)
+    assert plain is not None and "mediator" in plain[1] and "Correction" not in plain[1]
+    # newest first: the correction (2 July) before the update (1 July)
+    assert brief.index("update--correction") < brief.index('<li class="update">')
+    listing = pages["corrections/index.md"]
+    assert listing.count('<li class="correction">') == 1
+    assert f'href="../briefs/pass-patrols-resume/#{anchor}"' in listing
+    front = re.search(r"^jsonld: (.*)$", brief, re.MULTILINE)
+    assert front is not None
+    jsonld = json.loads(json.loads(front[1]))
+    assert jsonld["correction"] == [{
+        "@type": "CorrectionComment", "datePublished": "2024-07-02",
+        "text": "An earlier version gave the wrong length for the pause in patrols."}]
+    assert jsonld["isPartOf"]["@id"].endswith("/stories/mariners-pass/")

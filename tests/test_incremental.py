@@ -36,10 +36,10 @@ from hypothesis import strategies as st
 from generator import cache, incremental, serial
 from generator.cache import CACHE_DIR
 from generator.diagnostics import DiagnosticsError, EnvironmentProblem
-from generator.graph import BriefFacet, Graph
+from generator.graph import BriefFacet, Graph, facet_as
 from generator.incremental import FullReason, Reason
 from generator.pipeline import GenerateReport, check, generate, generate_files
-from generator.render import paging
+from generator.render import Renderer, paging
 from generator.site import site_config
 from generator.urls import SiteConfig
 from generator.write import WriteReport
@@ -47,6 +47,7 @@ from tests.conftest import examples
 from tests.corpus import Corpus, build_corpus
 
 BRIEFS, ACTORS, TERMS = 24, 16, 16
+STORIES = 3  # two briefs in three are developments of one of them
 
 
 @dataclass
@@ -95,7 +96,7 @@ def small_pages() -> Iterator[None]:
 
 
 def _pristine(base: Path, briefs: int, actors: int, terms: int) -> Pristine:
-    corpus = build_corpus(base / "project", briefs, actors, terms)
+    corpus = build_corpus(base / "project", briefs, actors, terms, stories=STORIES)
     config = site_config(corpus.root)
     assert generate(corpus.root, config).reason == FullReason(Reason.NO_CACHE, "no build cache")
     shutil.copytree(corpus.root, base / "pristine", symlinks=True)
@@ -264,6 +265,57 @@ def test_edits_seen_by_other_pages_reach_their_dependants(corpus: Corpus) -> Non
     assert len(report.written) < total // 2
 
 
+def _set_story(story: str | None) -> Callable[[str], str]:
+    """Make a brief a development of `story`, or of none."""
+    def change(text: str) -> str:
+        text = re.sub(r"^story: .*\n", "", text, flags=re.MULTILINE)
+        return text + (f"story: {story}\n" if story else "")
+    return change
+
+
+def _rendered() -> contextlib.AbstractContextManager[list[str]]:
+    """The pages each Renderer.page call of the block rendered."""
+    pages: list[str] = []
+    real = Renderer.page
+
+    def spy(self: Renderer, path: str) -> tuple[str, str]:
+        pages.append(path)
+        return real(self, path)
+
+    @contextlib.contextmanager
+    def spying() -> Iterator[list[str]]:
+        with mock.patch.object(Renderer, "page", spy):
+            yield pages
+    return spying()
+
+
+def test_a_brief_joining_or_leaving_a_story_renders_exactly_the_pages_that_show_it(
+        corpus: Corpus) -> None:
+    """The story's page and feed, its developments (each says "k of n"), the stories index
+    and the home page when the story is listed there, and the brief itself: every page
+    rendered is a page whose bytes change, and every page whose bytes change is rendered."""
+    root = corpus.root
+    graph, _ = check(root)
+    story_of = {b: facet_as(graph.facets, b, BriefFacet).story for b in graph.briefs_by_date}
+    loner = next(b for b in graph.briefs_by_date if not story_of[b])
+    member = graph.developments[corpus.stories[1]][0]
+    for brief, story in ((loner, corpus.stories[0]), (loner, None),
+                         (member, corpus.stories[2]), (member, corpus.stories[1])):
+        before = _docs(root)
+        _edit(root / f"briefs/{brief}.yaml", _set_story(story))
+        with _rendered() as pages:
+            report = generate(root, site_config(root))
+        assert taken(report) == "incremental", report.reason
+        _matches_a_full_run(root)
+        after = _docs(root)
+        changed = {p for p in after if before.get(p) != after[p]}
+        assert set(report.written) == changed
+        assert set(pages) == changed, (brief, story, set(pages) ^ changed)
+        touched = {story_of[brief] if brief == member else "", story or ""} - {""}
+        assert {f"stories/{s}.md" for s in touched} <= changed
+        assert {f"stories/{s}/feed.xml" for s in touched} <= changed
+
+
 def test_several_files_edited_at_once(corpus: Corpus) -> None:
     root = corpus.root
     graph, _ = check(root)
@@ -288,8 +340,9 @@ def test_name_alias_and_tag_set_changes_take_the_full_path(corpus: Corpus) -> No
                            flags=re.MULTILINE))
     report = _regenerate(root)
     assert "tags/brand-new-topic.md" in report.written
-    assert report.reason == FullReason(Reason.PAGE_SET_CHANGED,
-                                       "pages added or removed: tags/brand-new-topic.md")
+    assert report.reason == FullReason(  # the tag's page and its feed
+        Reason.PAGE_SET_CHANGED,
+        "pages added or removed: tags/brand-new-topic.md, tags/brand-new-topic/feed.xml")
 
 
 def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus) -> None:
@@ -621,14 +674,17 @@ def _draw_edit(data: st.DataObject, pristine: Pristine) -> tuple[str, Path, Call
                                min_size=1, max_size=6), label="words")
     sentence = _sentence(words)
     fresh = data.draw(st.sampled_from(["Zorblat", "Quennick", "Vardemoor"]), label="fresh")
-    kind = data.draw(st.sampled_from(["brief", "brief", "brief", "actor", "term"]),
+    kind = data.draw(st.sampled_from(["brief", "brief", "brief", "actor", "term", "story"]),
                      label="kind")
     if kind == "brief":
         entity = data.draw(st.sampled_from(corpus.briefs), label="brief")
         target = root / f"briefs/{entity}.yaml"
         what = data.draw(st.sampled_from(["what_happened", "why_it_matters", "dek", "date",
-                                          "tag", "event", "broken"]), label="field")
-        if what == "broken":
+                                          "tag", "event", "story", "broken"]), label="field")
+        if what == "story":  # join, leave or move to a story
+            change = _set_story(data.draw(st.sampled_from([*corpus.stories, None]),
+                                          label="story"))
+        elif what == "broken":
             change = _after_key("why_it_matters", "See [[no-such-entity]].")
         elif what == "date":
             date = data.draw(st.dates(dt.date(2010, 1, 1), dt.date(2035, 12, 31)), label="date")
@@ -650,6 +706,13 @@ def _draw_edit(data: st.DataObject, pristine: Pristine) -> tuple[str, Path, Call
             _after_key("summary", sentence), _replace_value("role", f'"{sentence[:100]}"'),
             _replace_value("name", f'"{fresh} {entity[:8]}"'),
             _first_alias(f"{fresh} of {entity[:8]}")]), label="change")
+    elif kind == "story":
+        entity = data.draw(st.sampled_from(corpus.stories), label="story")
+        target = root / f"briefs/stories/{entity}.yaml"
+        change = data.draw(st.sampled_from([
+            _after_key("summary", sentence), _replace_value("status", "concluded"),
+            _replace_value("status", "developing"),
+            _replace_value("title", f'"{fresh} story {entity}"')]), label="change")
     else:
         entity = data.draw(st.sampled_from(corpus.terms), label="term")
         target = root / f"briefs/glossary/{entity}.yaml"

@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -264,9 +265,9 @@ def test_cache_skips_unchanged_runs_and_sees_every_change(project: Path,
     calls = {"n": 0}
     real = pipeline.checked
 
-    def counting(root: Path) -> Graph:
+    def counting(root: Path, **kwargs: Any) -> Graph:
         calls["n"] += 1
-        return real(root)
+        return real(root, **kwargs)
 
     monkeypatch.setattr(pipeline, "checked", counting)
     assert not pipeline.generate(project, config).changed
@@ -377,4 +378,5 @@ def test_check_says_what_it_checked(project: Path) -> None:
     with redirect_stdout(out), redirect_stderr(err):
         assert cli.main(["--root", str(project), "check"]) == 0
     assert out.getvalue() == ""
-    assert err.getvalue() == "checked 1 brief, 24 actors, 17 terms, 1 seed article: no problems\n"
+    assert err.getvalue() == ("checked 1 brief, 24 actors, 17 terms, 1 story, 1 seed article: "
+                                 "no problems\n")

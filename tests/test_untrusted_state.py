@@ -40,6 +40,7 @@ from generator.graph import (
     Edge,
     EventFacet,
     SiteEvent,
+    StoryFacet,
     TermFacet,
 )
 from generator.mkdocs_plugin import BriefsPlugin
@@ -353,12 +354,16 @@ _facets = (
               date=st.dates(), updated=st.none() | st.dates(), tags=_tuples(_ids),
               involved=_tuples(_ids), events=_tuples(_events, 2),
               relations=_tuples(st.tuples(_ids, _ids, _texts)),
-              updates=_tuples(st.tuples(st.dates(), _texts)))
+              updates=_tuples(st.tuples(st.dates(), _texts,
+                                        st.sampled_from(("update", "correction")))),
+              story=_texts)
     | st.builds(ActorFacet, name=_texts, tooltip=_texts, aliases=_tuples(_texts),
                 actor_kind=_texts, role=_texts, summary=_rich, members=_tuples(_ids),
                 affiliation=_texts)
     | st.builds(TermFacet, name=_texts, tooltip=_texts, aliases=_tuples(_texts),
-                used_by=_tuples(_ids)))
+                used_by=_tuples(_ids))
+    | st.builds(StoryFacet, name=_texts, tooltip=_texts, status=_texts,
+                updated=st.none() | st.dates(), tags=_tuples(_ids)))
 _site_events = st.builds(SiteEvent, _partial, _ids, st.integers(0, 99), _tuples(_ids))
 _edges = st.builds(Edge, _ids, _ids, _texts, st.none() | _ids)
 _values = st.recursive(
@@ -379,7 +384,7 @@ def test_serial_round_trips_every_registered_type(value: Any) -> None:
 
 def test_every_registered_type_is_generated() -> None:
     """The property above covers the whole allow-list."""
-    covered = {BriefFacet, ActorFacet, TermFacet, EventFacet, SiteEvent, Edge, PartialDate,
+    covered = {BriefFacet, ActorFacet, TermFacet, StoryFacet, EventFacet, SiteEvent, Edge, PartialDate,
                Rich, Paragraph, BulletList, MarkupProblem, Text, Code, Emph, Strong, Link, Ref,
                Mention}
     assert set(serial.REGISTERED) == covered
@@ -647,13 +652,13 @@ def test_build_holds_the_lock_across_generation_and_the_site_build(
     from generator.cli import main
 
     held: list[tuple[str, bool]] = []
-    monkeypatch.setattr(pipeline, "generate", lambda *a: held.append(("generate",
-                                                                      bool(lock._held))))
+    monkeypatch.setattr(pipeline, "generate", lambda *a, **k: held.append(("generate",
+                                                                           bool(lock._held))))
     real_build_site = site.build_site
 
-    def build_site(root: Path) -> float:
+    def build_site(root: Path, **kwargs: Any) -> float:
         held.append(("build_site", bool(lock._held)))
-        return real_build_site(root)
+        return real_build_site(root, **kwargs)
 
     monkeypatch.setattr(site, "build_site", build_site)
     monkeypatch.setattr(mkdocs.commands.build, "build",

@@ -16,8 +16,10 @@ from collections.abc import Callable
 from .. import urls
 from ..graph import Graph, SiteEvent
 from ..kinds import KINDS
+from ..urls import Kind
 from . import paging
 from .entities import EntityPages
+from .follow import FollowPages
 from .listings import ListingPages
 from .templates import ASSETS_DIR, PAGE_TEMPLATES, TEMPLATES_DIR, BytecodeCache, environment
 from .views import FacetText, LinkView, Recorded, RenderError, recorded
@@ -29,10 +31,11 @@ __all__ = ["ASSETS_DIR", "PAGE_TEMPLATES", "TEMPLATES_DIR", "BytecodeCache", "Fa
 
 def listing_paths(graph: Graph) -> list[str]:
     """Every page that is not an entity's own, in the order a full run renders them: the
-    sections, each tag and timeline year, every numbered page of a paginated listing and
-    the full lists of briefs of actors and terms that appear in more than their own page
-    shows. From the derived indexes alone (the incremental path's graph loads entities
-    lazily), so the state can compare the set before and after an edit."""
+    sections, each tag and timeline year, every numbered page of a paginated listing (the
+    briefs, actors and glossary indexes among them) and the full lists of briefs of actors
+    and terms that appear in more than their own page shows. From the derived indexes
+    alone (the incremental path's graph loads entities lazily), so the state can compare
+    the set before and after an edit."""
     def numbered(first: str, items: int, size: int) -> list[str]:
         return [urls.numbered_path(first, n)
                 for n in range(1, paging.page_count(items, size) + 1)]
@@ -41,7 +44,10 @@ def listing_paths(graph: Graph) -> list[str]:
     years = Counter(e.date.year for e in graph.events)
     return [urls.FEED, urls.HOME,
             *numbered(urls.BRIEFS_INDEX, len(graph.briefs_by_date), briefs),
-            urls.ACTORS_INDEX, urls.GLOSSARY_INDEX,
+            *numbered(urls.ACTORS_INDEX, sum(map(len, graph.actors_by_kind.values())),
+                      paging.ACTORS_PER_PAGE),
+            *numbered(urls.GLOSSARY_INDEX, sum(map(len, graph.terms_by_letter.values())),
+                      paging.TERMS_PER_PAGE),
             *(p for tag, ids in graph.tags.items()
               for p in numbered(urls.tag_path(tag), len(ids), briefs)),
             urls.TAGS_INDEX, urls.TIMELINE,
@@ -55,10 +61,23 @@ def listing_paths(graph: Graph) -> list[str]:
                                 len(ids), briefs)),
             *(p for actor_id, events in sorted(graph.events_by_actor.items())
               if len(events) > paging.PROFILE_EVENTS and graph.is_actor(actor_id)
-              for p in numbered(urls.events_path(actor_id), len(events), paging.EVENTS_PER_PAGE))]
+              for p in numbered(urls.events_path(actor_id), len(events), paging.EVENTS_PER_PAGE)),
+            *numbered(urls.STORIES_INDEX, len(graph.stories), paging.STORIES_PER_PAGE),
+            *numbered(urls.CORRECTIONS, len(graph.corrections), paging.CORRECTIONS_PER_PAGE),
+            *feed_paths(graph)]
 
 
-class Renderer(EntityPages, ListingPages):
+def feed_paths(graph: Graph) -> list[str]:
+    """Every feed beside the site's: the corrections', each story's, each tag's and each
+    actor's that appears in a brief (urls.feed_path: in the folder of the page it follows)."""
+    return [urls.CORRECTIONS_FEED,
+            *(urls.feed_path(urls.page_path(Kind.STORY, s)) for s in sorted(graph.stories)),
+            *(urls.feed_path(urls.tag_path(tag)) for tag in graph.tags),
+            *(urls.feed_path(urls.page_path(Kind.ACTOR, a)) for a in sorted(graph.appears_in)
+              if graph.is_actor(a))]
+
+
+class Renderer(EntityPages, ListingPages, FollowPages):
     """Every page of the site: where each lives and which builder makes it."""
 
     def paths(self) -> list[str]:
@@ -72,13 +91,17 @@ class Renderer(EntityPages, ListingPages):
         """One page by its path (the incremental path renders the pages an edit reaches);
         what it reads is recorded from here to its end (`_done`)."""
         self._reads.clear()
-        listing = {urls.FEED: self.feed, urls.HOME: self.home,
-                   urls.ACTORS_INDEX: self.actors_index,
-                   urls.GLOSSARY_INDEX: self.glossary_index, urls.TAGS_INDEX: self.tags_index,
+        if path.endswith(f"/{urls.FEED_FILE}") or path == urls.FEED:
+            return self.feed_page(path)
+        listing = {urls.HOME: self.home, urls.TAGS_INDEX: self.tags_index,
                    urls.TIMELINE: self.timeline_page, urls.GUIDE: self.guide_page}
+        indexes: dict[str, Callable[[int], tuple[str, str]]] = {
+            urls.BRIEFS_INDEX: self.briefs_index, urls.ACTORS_INDEX: self.actors_index,
+            urls.GLOSSARY_INDEX: self.glossary_index, urls.STORIES_INDEX: self.stories_index,
+            urls.CORRECTIONS: self.corrections_page}
         first, number = urls.numbered_first(path)
-        if first == urls.BRIEFS_INDEX:
-            return self.briefs_index(number)
+        if first in indexes:
+            return indexes[first](number)
         if path in listing:
             return listing[path]()
         owner = urls.list_owner(first)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections import Counter
 
 from markupsafe import Markup
 
 from .. import structured, urls
 from ..diagrams import unique_edges
+from ..graph import BriefFacet, facet_as, sort_text
 from ..load import Loc
-from ..models import Brief
+from ..models import Brief, Quote, Story, WatchItem
+from ..stories import WATCH_LABELS, overdue
 from ..urls import Kind
 from . import paging
 from .views import LinkView, RendererBase, date_view
@@ -28,6 +32,8 @@ class EntityPages(RendererBase):
 
         def rich(loc: Loc) -> Markup:
             return self.rich(path, brief_id, loc)
+
+        facet = facet_as(self.graph.facets, brief_id, BriefFacet)
 
         words = sum(len(r.plain(self.names).split())
                     for r in self.graph.rich[brief_id].values())
@@ -58,8 +64,7 @@ class EntityPages(RendererBase):
             "perspectives": [{"actor": self.link(path, p.actor),
                               "view": rich(("perspectives", i, "view"))}
                              for i, p in enumerate(brief.perspectives)],
-            "quotes": [{"text": q.text, "speaker": self.link(path, q.speaker),
-                        "note": rich(("quotes", i, "note")) if q.note else None}
+            "quotes": [self.quote_view(path, q, rich(("quotes", i, "note")) if q.note else None)
                        for i, q in enumerate(brief.quotes)],
             "timeline": [self.event_view(path, i, brief_id) for i in range(len(brief.timeline))],
             "whats_next": rich(("whats_next",)) if brief.whats_next else None,
@@ -69,14 +74,98 @@ class EntityPages(RendererBase):
             "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
             "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
             "related": [self.card(path, b) for b in self.graph.related[brief_id]],
-            "updates": [{"date": date_view(u.date),
+            "updates": [{"date": date_view(u.date), "kind": u.kind,
+                         "id": facet.correction_anchor(i) if u.kind == "correction" else "",
                          "note": rich(("updates", i, "note"))}
                         for i, u in sorted(enumerate(brief.updates),
                                            key=lambda iu: (-iu[1].date.toordinal(), iu[0]))],
+            "story": self.story_position(path, brief.story, brief_id) if brief.story else None,
             "source": source,
         }
         return self.render("brief.md.j2", path, brief=view,
                            jsonld=structured.brief_jsonld(self.graph, self.config, brief_id))
+
+    def story_position(self, path: str, story_id: str, brief_id: str) -> dict[str, object]:
+        """Where a brief stands in its story: "development k of n", the story, the previous
+        and next developments and, unless it is the newest, the newest one."""
+        developments = self.graph.developments.get(story_id, ())
+        k = developments.index(brief_id)
+        newest = developments[-1]
+        return {
+            "link": self.link(path, story_id),
+            "feed": urls.feed_path(urls.page_path(Kind.STORY, story_id)),
+            "feed_href": self.href(path, urls.feed_path(urls.page_path(Kind.STORY, story_id))),
+            "number": k + 1, "count": len(developments),
+            "prev": self.link(path, developments[k - 1]) if k > 0 else None,
+            "next": self.link(path, developments[k + 1]) if k + 1 < len(developments) else None,
+            "newest": None if newest == brief_id else {
+                "link": self.link(path, newest),
+                "date": date_view(facet_as(self.graph.facets, newest, BriefFacet).date)},
+        }
+
+    def story_page(self, story_id: str) -> tuple[str, str]:
+        story: Story = self.content.stories[story_id].model
+        path = urls.page_path(Kind.STORY, story_id)
+        developments = self.graph.developments.get(story_id, ())
+        facets = [facet_as(self.graph.facets, b, BriefFacet) for b in developments]
+        newest = facets[-1].date if facets else None
+        entries = [{"id": b, "number": n, "link": self.link(path, b), "dek": f.tooltip,
+                    "date": date_view(f.date)}
+                   for n, (b, f) in enumerate(zip(developments, facets, strict=True), 1)]
+        events = sorted(((e.date, b, i) for b, f in zip(developments, facets, strict=True)
+                         for i, e in enumerate(f.events)))
+        involved = Counter(i for f in facets for i in f.involved)
+        ranked = sorted(involved, key=lambda i: (-involved[i], sort_text(self.names[i]), i))
+        kinds = self.content.known_ids
+        view = {
+            "id": story_id,
+            "title": story.title,
+            "status": story.status,
+            "summary": self.rich(path, story_id, ("summary",)),
+            "updated": date_view(story.updated),
+            "newest": entries[-1] if entries else None,
+            "developments": entries[::-1],
+            "timeline": [self.event_view(path, i, b) for _, b, i in events],
+            "actors": [self.link(path, i) for i in ranked if kinds.get(i) is Kind.ACTOR],
+            "terms": [self.link(path, i) for i in ranked if kinds.get(i) is Kind.TERM],
+            "questions": [self.rich(path, story_id, ("questions", i), inline=True)
+                          for i in range(len(story.questions))],
+            "watch": [self.watch_view(path, story_id, i, item, newest)
+                      for i, item in enumerate(story.watch)],
+            "tags": [LinkView(urls.relative_url(path, urls.tag_path(t)), t, css="tag")
+                     if t in self.graph.tags else LinkView("", t, css="tag")
+                     for t in story.tags],
+            "feed": self.href(path, urls.feed_path(path)),
+        }
+        return self.render("story.md.j2", path, story=view, feed=urls.feed_path(path),
+                           description=self.tooltips[story_id],
+                           jsonld=structured.story_jsonld(self.graph, self.config, story_id))
+
+    def watch_view(self, path: str, story_id: str, index: int, item: WatchItem,
+                   newest: dt.date | None) -> dict[str, object]:
+        return {
+            "item": item.item,
+            "due": item.due.display if item.due else "",
+            "due_iso": item.due.iso if item.due else "",
+            "status": item.status,
+            "label": WATCH_LABELS[item.status],
+            "overdue": overdue(item, newest),
+            "resolved_by": self.link(path, item.resolved_by)
+            if item.resolved_by and item.resolved_by in self.names else None,
+            "note": self.rich(path, story_id, ("watch", index, "note"), inline=True)
+            if item.note else None,
+        }
+
+    def quote_view(self, path: str, quote: Quote, note: Markup | None) -> dict[str, object]:
+        """A quote with its badge, which says what the check verified (link.py): the words
+        are inside a quotation of the source, and the source names the speaker near them."""
+        speaker = self.link(path, quote.speaker)
+        named = (f"names the speaker near them (“{quote.attribution}”)" if quote.attribution
+                 else f"names {speaker.text} near them")
+        return {"text": quote.text, "speaker": speaker, "note": note,
+                "verified": "Verified: quoted and attributed in the source",
+                "verified_detail": "The source article has these words inside quotation "
+                                   f"marks and {named}"}
 
     def newest_briefs(self, path: str, kind: Kind, entity_id: str, name: str
                       ) -> dict[str, object]:
@@ -121,6 +210,9 @@ class EntityPages(RendererBase):
             "profile": self.rich(path, actor_id, ("profile",)) if actor.profile else None,
             "links": [{"label": label, "url": url} for label, url in actor.links.items()],
             **self.newest_briefs(path, Kind.ACTOR, actor_id, "appears_in"),
+            # its feed: the briefs it appears in (urls.feed_path), when there are any
+            "feed": urls.feed_path(path) if self.graph.appears_in.get(actor_id) else None,
+            "feed_href": self.href(path, urls.feed_path(path)),
             "terms": [self.link(path, t) for t in self.graph.used_by_terms.get(actor_id, ())],
             **self.latest_events(path, actor_id),
             "diagram": self.diagram(path, unique_edges(

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import itertools
-import unicodedata
+import re
 from collections import defaultdict
 from typing import Any
 
-from .. import structured, urls
-from ..diagrams import unique_edges
-from ..graph import ActorFacet, SiteEvent, TermFacet
+from markupsafe import Markup
+
+from .. import diagrams, structured, urls
+from ..diagrams import most_connected, unique_edges
+from ..graph import (
+    OTHER_LETTER,
+    ActorFacet,
+    SiteEvent,
+    StoryFacet,
+    TermFacet,
+    base_letters,
+    facet_as,
+)
 from ..kinds import ACTOR_KINDS
+from ..text import html_text
 from . import paging
-from .views import LinkView, RendererBase, sort_text
+from .views import LinkView, RendererBase
+
+__all__ = ["ListingPages", "base_letters", "heading_anchor", "page_suffix"]
 
 
 def page_suffix(number: int, count: int) -> str:
@@ -20,73 +33,103 @@ def page_suffix(number: int, count: int) -> str:
     return f" (page {number} of {count})" if count > 1 else ""
 
 
-def base_letters(text: str) -> str:
-    """`text` with its accents dropped (NFKD, combining marks removed): "État" -> "Etat".
-
-    Only marks go: a non-Latin letter stays itself, so "Мир" is still filed under Other.
-    """
-    return "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c))
+def heading_anchor(heading: str) -> str:
+    """The id MkDocs gives a `## heading` of the indexes (Python-Markdown's toc slugify,
+    for headings of letters, digits and spaces): "B" -> "b", "People" -> "people"."""
+    return re.sub(r"[^\w]+", "-", heading.casefold()).strip("-")
 
 
 class ListingPages(RendererBase):
     """Pages that list entities, built from facets and the graph's indexes only."""
 
-    def feed(self) -> tuple[str, str]:
-        feed = structured.atom_feed_view(self.graph, self.config)
-        return self._done(urls.FEED, self.template("feed.xml.j2", env=self.xml_env, feed=feed))
-
     def home(self) -> tuple[str, str]:
         path = urls.HOME
         latest = [self.card(path, b) for b in self.graph.briefs_by_date[:12]]
+        developing = [s for s in self.graph.stories[:paging.HOME_STORIES]
+                      if facet_as(self.graph.facets, s, StoryFacet).status == "developing"]
         return self.render("home.md.j2", path, latest=latest,
+                           stories=[self.story_card(path, s) for s in developing],
+                           stories_href=self.href(path, urls.STORIES_INDEX),
                            counts={"briefs": len(self.graph.briefs_by_date),
                                    "actors": len(self._of_kind(ActorFacet)),
                                     "terms": len(self._of_kind(TermFacet))})
 
     def briefs_index(self, number: int = 1) -> tuple[str, str]:
         """Page `number` of every brief, newest first."""
-        first = urls.BRIEFS_INDEX
+        page = self.section_page(urls.BRIEFS_INDEX, number, self.graph.briefs_by_date,
+                                 paging.BRIEFS_PER_PAGE)
+        return self.render("briefs_index.md.j2", page.path, pager=page.pager,
+                           cards=[self.card(page.path, b) for b in page.items], **page.extra)
+
+    def actors_index(self, number: int = 1) -> tuple[str, str]:
+        """Page `number` of every actor, grouped by kind (kinds.ACTOR_KINDS order), each group
+        by name; the first page also draws the relations of the most connected actors."""
+        first = urls.ACTORS_INDEX
         path = urls.numbered_path(first, number)
-        size = paging.BRIEFS_PER_PAGE
-        briefs = self.graph.briefs_by_date
-        count = paging.page_count(len(briefs), size)
-        cards = [self.card(path, b) for b in paging.page_items(briefs, number, size)]
+        by_kind = self.graph.actors_by_kind
+        groups = [(kind, by_kind[kind]) for kind in ACTOR_KINDS if kind in by_kind]
+        size = paging.ACTORS_PER_PAGE
+        count = paging.page_count(sum(len(ids) for _, ids in groups), size)
+        sections = [{"heading": ACTOR_KINDS[part.key].heading, "continued": part.continued,
+                     "actors": [self.actor_entry(path, a) for a in part.items]}
+                    for part in paging.grouped_page(groups, number, size)]
+        jump = [self.jump(path, first, page, ACTOR_KINDS[kind].heading)
+                for kind, page in paging.group_pages(groups, size).items()]
+        diagram = None
+        if number == 1:
+            edges, actors_out, edges_out = most_connected(unique_edges(self.graph.edges),
+                                                          diagrams.INDEX_ACTORS)
+            diagram = self.diagram(path, edges, "Relations between the most connected actors"
+                                   if actors_out else "Relations between all actors",
+                                   left_out=(actors_out, edges_out))
         extra: dict[str, Any] = {} if number == 1 else {
-            "title": "Briefs" + page_suffix(number, count),
-            "description": f"Every brief, newest first: page {number} of {count}."}
-        return self.render("briefs_index.md.j2", path, cards=cards,
+            "title": "Actors" + page_suffix(number, count),
+            "description": "The people, countries, organizations, groups and places in the "
+                           f"briefs: page {number} of {count}."}
+        return self.render("actors_index.md.j2", path, groups=sections, diagram=diagram,
+                           jump=jump if count > 1 else [],
                            pager=self.pager(first, number, count), **extra)
 
-    def actors_index(self) -> tuple[str, str]:
-        path = urls.ACTORS_INDEX
-        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for actor_id, actor in sorted(self._of_kind(ActorFacet).items(),
-                                      key=lambda a: (a[1].name.casefold(), a[0])):
-            groups[actor.actor_kind].append({
-                "link": self.link(path, actor_id),
-                "role": actor.role,
-                "summary": self.text(path, actor.summary, inline=True),
-            })
-        ordered = [(spec.heading, groups[k]) for k, spec in ACTOR_KINDS.items() if groups.get(k)]
-        diagram = self.diagram(path, unique_edges(self.graph.edges),
-                               "Relations between all actors")
-        return self.render("actors_index.md.j2", path, groups=ordered, diagram=diagram)
+    def actor_entry(self, path: str, actor_id: str) -> dict[str, Any]:
+        actor = facet_as(self.graph.facets, actor_id, ActorFacet)
+        return {"link": self.link(path, actor_id), "role": actor.role,
+                "summary": self.text(path, actor.summary, inline=True)}
 
-    def glossary_index(self) -> tuple[str, str]:
-        path = urls.GLOSSARY_INDEX
-        letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for term_id, term in sorted(self._of_kind(TermFacet).items(),
-                                    key=lambda t: (base_letters(sort_text(t[1].name)),
-                                                   sort_text(t[1].name), t[0])):
-            first = base_letters(sort_text(term.name))[:1].upper()
-            letter = first if "A" <= first <= "Z" else "Other"
-            letters[letter].append({"link": self.link(path, term_id),
-                                    "definition": term.tooltip})
-        groups = [{"letter": k, "anchor": k.lower(), "terms": v}
-                  for k, v in sorted(letters.items(), key=lambda kv: (kv[0] == "Other", kv[0]))]
-        return self.render("glossary_index.md.j2", path, letters=groups,
-                            jsonld=structured.glossary_jsonld(self.graph, self.config))
+    def glossary_index(self, number: int = 1) -> tuple[str, str]:
+        """Page `number` of every term, A to Z under letter headings; every page has the
+        letters, each linked to the page (and heading) where it begins."""
+        first = urls.GLOSSARY_INDEX
+        path = urls.numbered_path(first, number)
+        by_letter = self.graph.terms_by_letter
+        groups = [(letter, by_letter[letter]) for letter in
+                  sorted(by_letter, key=lambda k: (k == OTHER_LETTER, k))]
+        size = paging.TERMS_PER_PAGE
+        count = paging.page_count(sum(len(ids) for _, ids in groups), size)
+        parts = paging.grouped_page(groups, number, size)
+        letters = [{"letter": part.key, "continued": part.continued,
+                    "terms": [{"link": self.link(path, term_id),
+                               "definition": self.tooltips[term_id]} for term_id in part.items]}
+                   for part in parts]
+        jump = [self.jump(path, first, page, letter)
+                for letter, page in paging.group_pages(groups, size).items()]
+        extra: dict[str, Any] = {} if number == 1 else {
+            "title": "Glossary" + page_suffix(number, count),
+            "description": "The terms the briefs rely on, A to Z, each with a one-sentence "
+                           f"definition: page {number} of {count}."}
+        return self.render("glossary_index.md.j2", path, letters=letters, jump=jump,
+                           pager=self.pager(first, number, count),
+                           jsonld=structured.glossary_jsonld(
+                               self.graph, self.config,
+                               [t for part in parts for t in part.items]), **extra)
+
+    def jump(self, path: str, first: str, number: int, heading: str) -> dict[str, Any]:
+        """A link of a jump list: to the heading `heading` on page `number` of the listing
+        whose first page is `first` (on this page: the anchor alone)."""
+        target = urls.numbered_path(first, number)
+        anchor = heading_anchor(heading)
+        return {"text": heading,
+                "href": Markup(html_text(f"#{anchor}" if target == path
+                                         else urls.relative_url(path, target, anchor)))}
 
     def tag_page(self, tag: str, brief_ids: tuple[str, ...], number: int = 1
                  ) -> tuple[str, str]:
@@ -100,6 +143,8 @@ class ListingPages(RendererBase):
                            cards=[self.card(path, b)
                                   for b in paging.page_items(brief_ids, number, size)],
                            tags_href=self.href(path, urls.TAGS_INDEX),
+                           feed=urls.feed_path(first),
+                           feed_href=self.href(path, urls.feed_path(first)),
                            pager=self.pager(first, number, count))
 
     def mentions_page(self, entity_id: str, number: int = 1) -> tuple[str, str]:

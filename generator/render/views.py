@@ -13,7 +13,7 @@ import functools
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .. import structured, urls
 from ..diagnostics import BriefsError, Diagnostic
 from ..diagrams import Diagram, flowchart
-from ..graph import READ_AS, BriefFacet, F, Facet, Graph, facet_as, facets_of
+from ..graph import READ_AS, BriefFacet, F, Facet, Graph, StoryFacet, facet_as, facets_of
 from ..load import Loc
 from ..models import MONTHS
 from ..text import (
@@ -35,6 +35,7 @@ from ..text import (
     yaml_string,
 )
 from ..urls import SiteConfig
+from . import paging
 from .templates import PAGE_TEMPLATES, TEMPLATES_DIR, xml_environment
 
 # Title and description of each section page (front matter, JSON-LD, search).
@@ -47,11 +48,28 @@ SECTIONS = {
     urls.GLOSSARY_INDEX: ("Glossary", "The terms the briefs rely on, A to Z, each with a "
                                       "one-sentence definition."),
     urls.TAGS_INDEX: ("Tags", "Topics, each with the briefs about it."),
+    urls.STORIES_INDEX: ("Stories", "Ongoing stories: the story so far, every development in "
+                                    "order and what to watch; developing stories first."),
+    urls.CORRECTIONS: ("Corrections", "Every correction made to a brief, newest first."),
     urls.TIMELINE: ("Timeline", "The latest dated events from every brief, and every event "
                                 "year by year."),
     urls.GUIDE: ("How to add content", "How editors add briefs, actor profiles and glossary "
                                        "terms: files, fields and checks."),
 }
+
+
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SectionPage(Generic[T]):
+    """One numbered page of a section listing (RendererBase.section_page)."""
+
+    path: str
+    items: Sequence[T]
+    pager: dict[str, Any] | None
+    extra: dict[str, Any]  # title and description of a page after the first
 
 
 @dataclass(frozen=True)
@@ -66,8 +84,6 @@ class LinkView:
         return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
 
 
-V = TypeVar("V")
-T = TypeVar("T")
 
 
 class _KeyedByEntity(Mapping[str, V]):
@@ -154,7 +170,7 @@ def recorded(graph: Graph, reads: set[str]) -> Graph:
     # An entity's model is its own data, read as `entity:<id>` like its linked text; its
     # seed changes only with a seed file, which is a full run (incremental.edited_files).
     view.content = copy.copy(graph.content)
-    for field in ("briefs", "actors", "terms"):
+    for field in ("briefs", "actors", "terms", "stories"):
         setattr(view.content, field, Recorded("entity", getattr(graph.content, field), reads))
     return view
 
@@ -223,13 +239,18 @@ class RendererBase:
     def text(self, from_page: str, rich: Rich, *, inline: bool = False) -> Markup:
         return render_rich(rich, self.targets(from_page, rich), inline=inline)
 
-    def diagram(self, from_page: str, edges: list[Any], title: str) -> dict[str, Any] | None:
+    def diagram(self, from_page: str, edges: list[Any], title: str, *,
+                left_out: tuple[int, int] = (0, 0)) -> dict[str, Any] | None:
+        """A relation diagram with its text alternative; `left_out`: the actors and the
+        relations the caller already left out of `edges` (the actors index's cap)."""
         drawn: Diagram | None = flowchart(
             edges, self.names.__getitem__,
             lambda actor: urls.relative_url(from_page, self.page_of(actor)), title)
         if drawn is None:
             return None
         return {"source": drawn.source, "omitted": drawn.omitted, "title": title,
+                "omitted_actors": left_out[0], "omitted_relations": left_out[1],
+                "shown_actors": len({a for e in edges for a in (e.source, e.target)}),
                 "edges": [{"from": self.link(from_page, e.source), "label": e.label,
                            "to": self.link(from_page, e.target)} for e in drawn.edges]}
 
@@ -280,7 +301,8 @@ class RendererBase:
         return {name: urls.relative_url(path, target) for name, target in (
             ("home", urls.HOME), ("briefs", urls.BRIEFS_INDEX), ("actors", urls.ACTORS_INDEX),
             ("glossary", urls.GLOSSARY_INDEX), ("timeline", urls.TIMELINE),
-            ("tags", urls.TAGS_INDEX), ("guide", urls.GUIDE), ("feed", urls.FEED))}
+            ("tags", urls.TAGS_INDEX), ("guide", urls.GUIDE), ("feed", urls.FEED),
+            ("stories", urls.STORIES_INDEX), ("corrections", urls.CORRECTIONS))}
 
     # ------------------------------------------------------------ pages
 
@@ -306,10 +328,38 @@ class RendererBase:
             self._cards[key] = html
         return html
 
+    def story_card(self, from_page: str, story_id: str) -> dict[str, Any]:
+        """A story as the home page and the stories index list it."""
+        story = facet_as(self.graph.facets, story_id, StoryFacet)
+        developments = self.graph.developments.get(story_id, ())
+        newest = developments[-1] if developments else None
+        return {
+            "link": self.link(from_page, story_id),
+            "status": story.status,
+            "summary": story.tooltip,
+            "count": len(developments),
+            "newest": {"link": self.link(from_page, newest),
+                       "date": date_view(facet_as(self.graph.facets, newest,
+                                                  BriefFacet).date)} if newest else None,
+        }
+
     @staticmethod
     def href(from_page: str, to: str) -> Markup:
         """A link target for an attribute, as is: routes are made of ids, digits and "/"."""
         return Markup(html_text(urls.relative_url(from_page, to)))
+
+    def section_page(self, first: str, number: int, items: Sequence[T], size: int
+                     ) -> SectionPage[T]:
+        """Page `number` of a section listing (SECTIONS) split `size` entries a page: its
+        path, its entries, its pager and, after the first, its own title and description."""
+        count = paging.page_count(len(items), size)
+        title, description = SECTIONS[first]
+        extra: dict[str, Any] = {} if number == 1 else {
+            "title": f"{title} (page {number} of {count})",
+            "description": f"{description.removesuffix('.')}: page {number} of {count}."}
+        return SectionPage(urls.numbered_path(first, number),
+                           paging.page_items(items, number, size),
+                           self.pager(first, number, count), extra)
 
     def pager(self, first: str, number: int, count: int) -> dict[str, Any] | None:
         """The pagination control of page `number` of `count` of the listing whose first
@@ -342,10 +392,6 @@ class RendererBase:
             "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
             "brief": self.link(from_page, brief_id),
         }
-
-
-def sort_text(text: str) -> str:
-    return text.lstrip("\"'“‘«(").casefold()
 
 
 def date_view(value: dt.date | None) -> dict[str, str] | None:
