@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from . import cache, incremental
+from . import cache, incremental, urls
 from .diagnostics import Diagnostic, DiagnosticsError
 from .graph import Graph
 from .incremental import FullReason, Reason
@@ -102,7 +102,7 @@ def docs_files(graph: Graph, root: Path, config: SiteConfig, reads: dict[str, fr
     paths = renderer.paths()
     folder = root / TEMPLATES_DIR / ASSETS_DIR
     assets = sorted(a for a in folder.rglob("*") if a.is_file()) if folder.is_dir() else []
-    with progress.stage("generate", len(paths) + len(assets) + 1):
+    with progress.stage("generate", len(paths) + len(assets) + 2):
         try:
             for path in paths:
                 _, text = renderer.page(path)
@@ -115,6 +115,8 @@ def docs_files(graph: Graph, root: Path, config: SiteConfig, reads: dict[str, fr
         for asset in assets:
             yield f"{ASSETS_DIR}/{asset.relative_to(folder).as_posix()}", asset.read_bytes()
             progress.advance()
+        yield urls.FEEDS_SITEMAP, urls.EMPTY_SITEMAP.encode("utf-8")  # see urls.FEEDS_DIR
+        progress.advance()
         yield ".gitignore", DOCS_GITIGNORE.encode("utf-8")
         progress.advance()
 

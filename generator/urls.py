@@ -68,9 +68,18 @@ GUIDE = "contribute/index.md"
 STORIES_INDEX = "stories/index.md"
 CORRECTIONS = "corrections/index.md"
 FEED = "feed.xml"
-FEED_FILE = "feed.xml"  # a page's own feed sits in the folder of its URL: stories/<id>/feed.xml
-CORRECTIONS_FEED = f"corrections/{FEED_FILE}"
-_FEED_SECTIONS = (SECTION[Kind.STORY], SECTION[Kind.ACTOR], TAGS_SECTION)
+# Every other feed sits in one folder, named by what it follows: feeds/story-<id>.xml,
+# feeds/actor-<id>.xml, feeds/tag-<tag>.xml, feeds/corrections.xml. One folder, because
+# Material's theme probes `sitemap.xml` beside the target of every <link rel="alternate">
+# of a page (for alternate languages): FEEDS_SITEMAP answers that probe with an empty
+# sitemap, where a feed in each page's folder would cost a 404 on every page view.
+FEEDS_DIR = "feeds"
+CORRECTIONS_FEED = f"{FEEDS_DIR}/corrections.xml"
+FEEDS_SITEMAP = f"{FEEDS_DIR}/sitemap.xml"
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+_FEED_PREFIX = {SECTION[Kind.STORY]: "story", SECTION[Kind.ACTOR]: "actor", TAGS_SECTION: "tag"}
+_FEED_SECTION = {prefix: section for section, prefix in _FEED_PREFIX.items()}
 
 
 def id_problem(entity_id: str) -> tuple[str, str] | None:
@@ -108,17 +117,21 @@ def tag_path(tag: str) -> str:
 
 
 def feed_path(page: str) -> str:
-    """The Atom feed that follows page `page` (a story, an actor, a tag): a file in the
-    folder of the page's URL, e.g. stories/<id>.md -> stories/<id>/feed.xml."""
-    return f"{page.removesuffix('.md').removesuffix('/index')}/{FEED_FILE}"
+    """The Atom feed that follows page `page` (a story, an actor, a tag, the corrections):
+    stories/<id>.md -> feeds/story-<id>.xml, tags/<tag>.md -> feeds/tag-<tag>.xml."""
+    if page == CORRECTIONS:
+        return CORRECTIONS_FEED
+    section, _, name = page.partition("/")
+    return f"{FEEDS_DIR}/{_FEED_PREFIX[section]}-{name.removesuffix('.md')}.xml"
 
 
 def feed_owner(path: str) -> tuple[str, str] | None:
     """The reverse of feed_path for a story's, an actor's or a tag's feed: (section, id)."""
-    section, _, rest = path.partition("/")
-    key, _, name = rest.partition("/")
-    if section in _FEED_SECTIONS and name == FEED_FILE and ID_RE.match(key):
-        return section, key
+    folder, _, name = path.partition("/")
+    prefix, _, key = name.removesuffix(".xml").partition("-")
+    if folder == FEEDS_DIR and name.endswith(".xml") and prefix in _FEED_SECTION \
+            and ID_RE.match(key):
+        return _FEED_SECTION[prefix], key
     return None
 
 

@@ -688,12 +688,12 @@ def test_timeline_shows_the_newest_events_and_every_year(tmp_path: Path) -> None
 def test_no_content_lists_only_the_section_pages(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "no-content")
     assert sorted(pages) == ["actors/index.md", "briefs/index.md", "contribute/index.md",
-                             "corrections/feed.xml", "corrections/index.md", "feed.xml",
-                             "glossary/index.md", "index.md", "stories/index.md",
-                             "tags/index.md", "timeline/index.md"]
+                             "corrections/index.md", "feed.xml", "feeds/corrections.xml",
+                             "feeds/sitemap.xml", "glossary/index.md", "index.md",
+                             "stories/index.md", "tags/index.md", "timeline/index.md"]
     assert '<p class="empty">No stories yet.</p>' in pages["stories/index.md"]
     assert '<p class="empty">No corrections so far.</p>' in pages["corrections/index.md"]
-    assert "<entry>" not in pages["corrections/feed.xml"]
+    assert "<entry>" not in pages["feeds/corrections.xml"]
     assert '<p class="empty">No tags yet.</p>' in pages["tags/index.md"]
     assert '<p class="empty">No dated events yet.</p>' in pages["timeline/index.md"]
     assert "A worked example" not in pages["contribute/index.md"]

@@ -313,7 +313,7 @@ def test_a_brief_joining_or_leaving_a_story_renders_exactly_the_pages_that_show_
         assert set(pages) == changed, (brief, story, set(pages) ^ changed)
         touched = {story_of[brief] if brief == member else "", story or ""} - {""}
         assert {f"stories/{s}.md" for s in touched} <= changed
-        assert {f"stories/{s}/feed.xml" for s in touched} <= changed
+        assert {f"feeds/story-{s}.xml" for s in touched} <= changed
 
 
 def test_several_files_edited_at_once(corpus: Corpus) -> None:
@@ -342,7 +342,7 @@ def test_name_alias_and_tag_set_changes_take_the_full_path(corpus: Corpus) -> No
     assert "tags/brand-new-topic.md" in report.written
     assert report.reason == FullReason(  # the tag's page and its feed
         Reason.PAGE_SET_CHANGED,
-        "pages added or removed: tags/brand-new-topic.md, tags/brand-new-topic/feed.xml")
+        "pages added or removed: feeds/tag-brand-new-topic.xml, tags/brand-new-topic.md")
 
 
 def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus) -> None:

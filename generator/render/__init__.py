@@ -69,7 +69,7 @@ def listing_paths(graph: Graph) -> list[str]:
 
 def feed_paths(graph: Graph) -> list[str]:
     """Every feed beside the site's: the corrections', each story's, each tag's and each
-    actor's that appears in a brief (urls.feed_path: in the folder of the page it follows)."""
+    actor's that appears in a brief (urls.feed_path)."""
     return [urls.CORRECTIONS_FEED,
             *(urls.feed_path(urls.page_path(Kind.STORY, s)) for s in sorted(graph.stories)),
             *(urls.feed_path(urls.tag_path(tag)) for tag in graph.tags),
@@ -91,7 +91,7 @@ class Renderer(EntityPages, ListingPages, FollowPages):
         """One page by its path (the incremental path renders the pages an edit reaches);
         what it reads is recorded from here to its end (`_done`)."""
         self._reads.clear()
-        if path.endswith(f"/{urls.FEED_FILE}") or path == urls.FEED:
+        if path == urls.FEED or path.startswith(f"{urls.FEEDS_DIR}/"):
             return self.feed_page(path)
         listing = {urls.HOME: self.home, urls.TAGS_INDEX: self.tags_index,
                    urls.TIMELINE: self.timeline_page, urls.GUIDE: self.guide_page}

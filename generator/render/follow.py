@@ -35,7 +35,7 @@ class FollowPages(RendererBase):
                             "href": self.href(page.path, urls.page_path(Kind.BRIEF, brief_id))
                             + f"#{anchor}"})
         return self.render("corrections.md.j2", page.path, corrections=entries,
-                           feed=urls.CORRECTIONS_FEED,
+                           feed=urls.feed_path(urls.CORRECTIONS),
                            feed_href=self.href(page.path, urls.CORRECTIONS_FEED),
                            pager=page.pager, **page.extra)
 

@@ -248,8 +248,8 @@ def test_story_navigation_on_a_middle_brief(story_site: StorySite,
     story_link = page.locator("nav.story-nav .story-nav__position a.ref-story")
     assert story_link.evaluate("a => a.href") == story_site.page_url(STORY_PAGE)
     follow = page.locator("nav.story-nav a.follow")
-    assert follow.evaluate("a => a.href") == story_site.page_url(STORY_PAGE) + "feed.xml"
-    alternate = page.locator('head link[rel="alternate"][href$="stories/china-russia-ties/feed.xml"]')
+    assert follow.evaluate("a => a.href") == story_site.page_url("feeds/story-china-russia-ties.xml")
+    alternate = page.locator('head link[rel="alternate"][href$="feeds/story-china-russia-ties.xml"]')
     assert alternate.get_attribute("title") == f"Story: {story_site.title}"
     notice = page.locator('div.story-developed[role="note"]')
     assert notice.count() == 1 and notice.is_visible()
@@ -377,3 +377,25 @@ def test_screenshot_and_no_horizontal_scroll(story_site: StorySite, artifacts: P
     assert scroll_width <= inner_width, (
         f"{name} scrolls sideways at {width} px (scrollWidth {scroll_width}); overflowing: "
         + ", ".join(overflowing))
+
+
+# ---- 6. nothing fails to load
+
+
+@pytest.mark.parametrize("rel", [STORY_PAGE, "actors/sergei-lavrov/", "tags/diplomacy/",
+                                 "corrections/", "stories/"])
+def test_pages_with_a_feed_load_without_errors(story_site: StorySite,
+                                               new_context: Callable[..., Any],
+                                               rel: str) -> None:
+    """Material probes `sitemap.xml` beside every <link rel="alternate"> of a page (for
+    alternate languages): beside a page's own feed that must not be a 404 on each visit."""
+    page = new_context().new_page()
+    failed: list[str] = []
+    errors: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400
+            else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(story_site.page_url(rel), wait_until="networkidle")
+    page.close()
+    assert failed == [] and errors == [], (failed, errors)
