@@ -12,6 +12,7 @@ from .kinds import ACTOR_KINDS
 from .urls import Kind, SiteConfig
 
 MAX_FEED_ENTRIES = 50
+MAX_PARTS = 50  # a story's newest developments named in its JSON-LD (`hasPart`)
 
 
 def absolute(config: SiteConfig, path: str) -> str:
@@ -86,7 +87,8 @@ def story_jsonld(graph: Graph, config: SiteConfig, story_id: str) -> dict[str, A
         "keywords": list(story.tags) or None,
         "dateModified": max((d.isoformat() for d in (
             story.updated, newest and _modified(newest)) if d), default=None),
-        "hasPart": [entity_ref(graph, config, b) for b in reversed(developments)] or None,
+        "hasPart": [entity_ref(graph, config, b)
+                    for b in developments[::-1][:MAX_PARTS]] or None,
     })
 
 

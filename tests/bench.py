@@ -1,6 +1,6 @@
 """Benchmark: generation and MkDocs at newsroom scale, each step in its own process.
 
-    python -m tests.bench [--briefs N --actors M --terms K] [--seed S] [--json out.json]
+    python -m tests.bench [--briefs N --actors M --terms K --stories S] [--seed S] [--json out.json]
                           [--skip-mkdocs] [--profile out.prof] [--workdir DIR]
 
 Builds a synthetic corpus (tests/corpus.py) in a temporary folder, then runs, each in a
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("cold", "noop", "noop_uncached", "brief_edit", "actor_edit")
+STEPS = ("cold", "noop", "noop_uncached", "brief_edit", "story_join", "actor_edit")
 
 # ---------------------------------------------------------------- measurements in the child
 
@@ -373,7 +373,7 @@ def _largest(folder: Path, count: int = 5) -> list[dict[str, Any]]:
 
 
 def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    from tests.corpus import build_corpus, edit_actor, edit_brief
+    from tests.corpus import build_corpus, edit_actor, edit_brief, join_story
 
     root = workdir / "project"
     log = workdir / "bench.log"
@@ -381,13 +381,14 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     _progress(f"building corpus: {args.briefs} briefs, {args.actors} actors, "
               f"{args.terms} terms in {root}")
     started = time.perf_counter()
-    corpus = build_corpus(root, args.briefs, args.actors, args.terms, args.seed)
+    corpus = build_corpus(root, args.briefs, args.actors, args.terms, args.seed,
+                          stories=args.stories)
     corpus_seconds = time.perf_counter() - started
     results: dict[str, Any] = {
         "machine": machine(),
         "generator_digest": generator_digest(code / "generator" if code else REPO / "generator"),
         "corpus": {"briefs": args.briefs, "actors": args.actors, "terms": args.terms,
-                   "seed": args.seed, "tags": len(corpus.tags),
+                   "stories": args.stories, "seed": args.seed, "tags": len(corpus.tags),
                    "bytes": corpus.bytes_written, "build_seconds": round(corpus_seconds, 2)},
         "steps": {},
     }
@@ -418,6 +419,14 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         edit_brief(root, brief)
         steps["brief_edit"] = run("brief_edit", f"regeneration after editing brief {brief}")
         steps["brief_edit"]["edited"] = brief
+    if "story_join" in wanted and corpus.stories:
+        # A brief of no story joins the first story: its page, the story's page and feed,
+        # its other developments ("k of n"), the stories index and the home page change.
+        loner = corpus.briefs[(len(corpus.briefs) // 2) // 3 * 3]  # index % 3 == 0: no story
+        join_story(root, loner, corpus.stories[0])
+        steps["story_join"] = run("story_join", f"regeneration after {loner} joins "
+                                                f"{corpus.stories[0]}")
+        steps["story_join"]["edited"] = loner
     if "actor_edit" in wanted:
         # Actors are listed most-mentioned first: the median one is a typical edit.
         actor = corpus.actors[len(corpus.actors) // 2]
@@ -448,8 +457,9 @@ def format_table(results: dict[str, Any]) -> str:
         f"{m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
         f"{m['memory_gib']} GiB; Python {m['python']}; mkdocs {m['packages']['mkdocs']}, "
         f"material {m['packages']['mkdocs-material']}",
-        f"corpus: {c['briefs']} briefs, {c['actors']} actors, {c['terms']} terms, {c['tags']} "
-        f"tags, seed {c['seed']}, {c['bytes'] / 1e6:.1f} MB of YAML and seeds",
+        f"corpus: {c['briefs']} briefs, {c['actors']} actors, {c['terms']} terms, "
+        f"{c.get('stories', 0)} stories, {c['tags']} tags, seed {c['seed']}, "
+        f"{c['bytes'] / 1e6:.1f} MB of YAML and seeds",
         "",
         "| step | time (s) | process wall (s) | process CPU (s) | load 1 min | written "
         "| removed | peak RSS (MiB) | after imports (MiB) |",
@@ -457,7 +467,8 @@ def format_table(results: dict[str, Any]) -> str:
     ]
     names = {"cold": "cold generation", "noop": "no-op regeneration",
              "noop_uncached": "no-op, build cache cleared",
-             "brief_edit": "one brief edited", "actor_edit": "one actor edited",
+             "brief_edit": "one brief edited (a story's development)",
+             "story_join": "one brief joins a story", "actor_edit": "one actor edited",
              "mkdocs": "MkDocs build", "serve": "briefs serve: save to served page (median)"}
     for key, label in names.items():
         step = results["steps"].get(key)
@@ -516,6 +527,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--briefs", type=int, default=5000)
     p.add_argument("--actors", type=int, default=1000)
     p.add_argument("--terms", type=int, default=1000)
+    p.add_argument("--stories", type=int, default=None,
+                   help="stories two briefs in three belong to (default: one per 25 briefs)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--skip-mkdocs", action="store_true", help="time generation only")
@@ -538,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.step:
         return run_step(args.step, Path(args.root), Path(args.result),
                         Path(args.profile) if args.profile else None)
+    if args.stories is None:
+        args.stories = args.briefs // 25
     if args.workdir:
         workdir = Path(args.workdir).resolve()
         workdir.mkdir(parents=True, exist_ok=True)

@@ -511,8 +511,9 @@ class _Builder:
                                    "of talks.", 4).rstrip("\n")]
             if index % 2 == 0:
                 out.append("    kind: correction")
-        if self.stories and index % 3:  # two briefs in three are a development of a story
-            out.append(f"story: {story_id(index % self.stories)}")
+        if self.stories and index % 3:  # two briefs in three are a development of a story,
+            member = index - index // 3 - 1  # of the stories in turn
+            out.append(f"story: {story_id(member % self.stories)}")
         self.out.write(f"briefs/{brief_id}.yaml", "\n".join(out) + "\n")
         return brief_id
 
@@ -631,4 +632,14 @@ def edit_actor(root: Path, actor_id: str, tag: str = "1") -> Path:
     """Add a sentence to an actor's summary (the hover tooltip of every link to it)."""
     path = root / "briefs" / "actors" / f"{actor_id}.yaml"
     _insert_line(path, "summary", f"Edited for benchmark run {tag}.")
+    return path
+
+
+def join_story(root: Path, brief_id: str, story: str) -> Path:
+    """Make a brief a development of `story` (it must not name one yet)."""
+    path = root / "briefs" / f"{brief_id}.yaml"
+    text = path.read_text(encoding="utf-8")
+    if "\nstory: " in text:
+        raise ValueError(f"{brief_id} already names a story")
+    path.write_text(text + f"story: {story}\n", encoding="utf-8")
     return path

@@ -64,6 +64,9 @@ def listing_paths(graph: Graph) -> list[str]:
               for p in numbered(urls.events_path(actor_id), len(events), paging.EVENTS_PER_PAGE)),
             *numbered(urls.STORIES_INDEX, len(graph.stories), paging.STORIES_PER_PAGE),
             *numbered(urls.CORRECTIONS, len(graph.corrections), paging.CORRECTIONS_PER_PAGE),
+            *(p for story_id, briefs in sorted(graph.developments.items())
+              for p in numbered(urls.page_path(Kind.STORY, story_id), len(briefs),
+                                paging.STORY_DEVELOPMENTS)[1:]),
             *feed_paths(graph)]
 
 
@@ -104,6 +107,10 @@ class Renderer(EntityPages, ListingPages, FollowPages):
             return indexes[first](number)
         if path in listing:
             return listing[path]()
+        if number > 1:  # an entity's page continued: a story's older developments
+            page_of = urls.page_owner(first, self.source.content.known_ids)
+            if page_of is not None and page_of[0] is Kind.STORY:
+                return self.story_developments_page(page_of[1], number)
         owner = urls.list_owner(first)
         if owner is not None:
             entity_id, name = owner

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -104,30 +105,42 @@ class EntityPages(RendererBase):
         }
 
     def story_page(self, story_id: str) -> tuple[str, str]:
+        """A story's own page: the story so far, the newest developments (older ones on
+        numbered pages, story_developments_page), the latest events of their merged
+        timeline, the actors and terms most involved, the questions and the watch list."""
         story: Story = self.content.stories[story_id].model
         path = urls.page_path(Kind.STORY, story_id)
         developments = self.graph.developments.get(story_id, ())
         facets = [facet_as(self.graph.facets, b, BriefFacet) for b in developments]
         newest = facets[-1].date if facets else None
-        entries = [{"id": b, "number": n, "link": self.link(path, b), "dek": f.tooltip,
-                    "date": date_view(f.date)}
-                   for n, (b, f) in enumerate(zip(developments, facets, strict=True), 1)]
+        page = self.section_page(path, 1, range(len(developments) - 1, -1, -1),
+                                 paging.STORY_DEVELOPMENTS)
         events = sorted(((e.date, b, i) for b, f in zip(developments, facets, strict=True)
                          for i, e in enumerate(f.events)))
+        shown_events = events[max(0, len(events) - paging.STORY_EVENTS):]
         involved = Counter(i for f in facets for i in f.involved)
         ranked = sorted(involved, key=lambda i: (-involved[i], sort_text(self.names[i]), i))
         kinds = self.content.known_ids
+        actors = [i for i in ranked if kinds.get(i) is Kind.ACTOR]
+        terms = [i for i in ranked if kinds.get(i) is Kind.TERM]
+        most = paging.STORY_ENTITIES
         view = {
             "id": story_id,
             "title": story.title,
             "status": story.status,
             "summary": self.rich(path, story_id, ("summary",)),
             "updated": date_view(story.updated),
-            "newest": entries[-1] if entries else None,
-            "developments": entries[::-1],
-            "timeline": [self.event_view(path, i, b) for _, b, i in events],
-            "actors": [self.link(path, i) for i in ranked if kinds.get(i) is Kind.ACTOR],
-            "terms": [self.link(path, i) for i in ranked if kinds.get(i) is Kind.TERM],
+            "newest": self.development_view(path, developments, len(developments) - 1)
+            if developments else None,
+            "count": len(developments),
+            "developments": [self.development_view(path, developments, k) for k in page.items],
+            "pager": page.pager,
+            "timeline": [self.event_view(path, i, b) for _, b, i in shown_events],
+            "earlier_events": len(events) - len(shown_events),
+            "actors": [self.link(path, i) for i in actors[:most]],
+            "more_actors": max(0, len(actors) - most),
+            "terms": [self.link(path, i) for i in terms[:most]],
+            "more_terms": max(0, len(terms) - most),
             "questions": [self.rich(path, story_id, ("questions", i), inline=True)
                           for i in range(len(story.questions))],
             "watch": [self.watch_view(path, story_id, i, item, newest)
@@ -140,6 +153,29 @@ class EntityPages(RendererBase):
         return self.render("story.md.j2", path, story=view, feed=urls.feed_path(path),
                            description=self.tooltips[story_id],
                            jsonld=structured.story_jsonld(self.graph, self.config, story_id))
+
+    def story_developments_page(self, story_id: str, number: int) -> tuple[str, str]:
+        """Page `number` (from 2) of a story's developments, newest first."""
+        first = urls.page_path(Kind.STORY, story_id)
+        developments = self.graph.developments.get(story_id, ())
+        page = self.section_page(first, number, range(len(developments) - 1, -1, -1),
+                                 paging.STORY_DEVELOPMENTS)
+        story = self.link(page.path, story_id)
+        return self.render(
+            "story_developments.md.j2", page.path, story=story, pager=page.pager,
+            developments=[self.development_view(page.path, developments, k)
+                          for k in page.items],
+            title=f"{story.text}: developments (page {number} of {page.count})",
+            description=f"Every development of {story.text}, newest first: page {number} "
+                        f"of {page.count}.")
+
+    def development_view(self, path: str, developments: Sequence[str], k: int
+                         ) -> dict[str, object]:
+        """Development `k` (from 0, oldest first) of a story."""
+        brief_id = developments[k]
+        brief = facet_as(self.graph.facets, brief_id, BriefFacet)
+        return {"id": brief_id, "number": k + 1, "link": self.link(path, brief_id),
+                "dek": brief.tooltip, "date": date_view(brief.date)}
 
     def watch_view(self, path: str, story_id: str, index: int, item: WatchItem,
                    newest: dt.date | None) -> dict[str, object]:

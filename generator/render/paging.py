@@ -20,6 +20,9 @@ TIMELINE_LATEST = 50  # events on the timeline's first page; each year has pages
 STORIES_PER_PAGE = 100  # stories on a page of the stories index
 CORRECTIONS_PER_PAGE = 100  # corrections on a page of the corrections listing
 HOME_STORIES = 5  # the developing stories the home page shows
+STORY_DEVELOPMENTS = 50  # developments a story's page lists, newest first; then numbered pages
+STORY_EVENTS = 40  # the latest events of a story's merged timeline on its page
+STORY_ENTITIES = 30  # the actors, and the terms, most involved in a story, on its page
 # Entries on a page of the actors index and of the glossary. An entry is at most about 1.5 KB
 # (a term: a 300-character definition twice, as tooltip and text; an actor: a summary of a
 # few sentences twice), so a page stays near 150 KB even then, and near 60 KB usually.

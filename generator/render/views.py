@@ -69,7 +69,8 @@ class SectionPage(Generic[T]):
     path: str
     items: Sequence[T]
     pager: dict[str, Any] | None
-    extra: dict[str, Any]  # title and description of a page after the first
+    extra: dict[str, Any]  # title and description of a section's page after the first
+    count: int  # pages in all
 
 
 @dataclass(frozen=True)
@@ -350,16 +351,18 @@ class RendererBase:
 
     def section_page(self, first: str, number: int, items: Sequence[T], size: int
                      ) -> SectionPage[T]:
-        """Page `number` of a section listing (SECTIONS) split `size` entries a page: its
-        path, its entries, its pager and, after the first, its own title and description."""
+        """Page `number` of a listing split `size` entries a page: its path, its entries,
+        its pager and, for a section (SECTIONS) after the first, its title and description."""
         count = paging.page_count(len(items), size)
-        title, description = SECTIONS[first]
-        extra: dict[str, Any] = {} if number == 1 else {
-            "title": f"{title} (page {number} of {count})",
-            "description": f"{description.removesuffix('.')}: page {number} of {count}."}
+        extra: dict[str, Any] = {}
+        if number > 1 and first in SECTIONS:
+            title, description = SECTIONS[first]
+            extra = {"title": f"{title} (page {number} of {count})",
+                     "description": f"{description.removesuffix('.')}: page {number} of "
+                                    f"{count}."}
         return SectionPage(urls.numbered_path(first, number),
                            paging.page_items(items, number, size),
-                           self.pager(first, number, count), extra)
+                           self.pager(first, number, count), extra, count)
 
     def pager(self, first: str, number: int, count: int) -> dict[str, Any] | None:
         """The pagination control of page `number` of `count` of the listing whose first
