@@ -462,11 +462,6 @@ def update(root: Path, config: SiteConfig, docs: Path, edited: list[str]
                           f"a page failed to render; the full run reports it ({exc})")
 
 
-# The field of validate.Content holding each kind's entities.
-_CONTENT_FIELD = {Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms",
-                  Kind.STORY: "stories"}
-
-
 class _Loading(dict[str, Any]):
     """An entity mapping of the incremental graph: an entity not loaded yet is loaded (and
     validated and linked) the first time a page reads it."""
@@ -487,8 +482,8 @@ class _Run:
         self.stored = StoredFacets(db, meta.known_ids)
         self.content = Content(known_ids=meta.known_ids, known_seeds=meta.known_seeds)
         # the entities no page has read yet are loaded when one does
-        for kind in Kind:
-            setattr(self.content, _CONTENT_FIELD[kind], _Loading(self._entity))
+        for name in Content.FIELDS.values():
+            setattr(self.content, name, _Loading(self._entity))
         self.linked: dict[str, Linked] = {}
 
     def _entity(self, entity_id: str) -> AnyEntity:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,12 +56,14 @@ class Content:
     known_ids: dict[str, Kind] = field(default_factory=dict)
     known_seeds: set[str] = field(default_factory=set)
 
+    # The field holding each kind's entities.
+    FIELDS: typing.ClassVar[dict[Kind, str]] = {
+        Kind.BRIEF: "briefs", Kind.ACTOR: "actors", Kind.TERM: "terms", Kind.STORY: "stories"}
+
     def of_kind(self, kind: Kind) -> dict[str, Entity[Any]]:
         """The entities of one kind, by id."""
-        entities: dict[Kind, dict[str, Any]] = {
-            Kind.BRIEF: self.briefs, Kind.ACTOR: self.actors, Kind.TERM: self.terms,
-            Kind.STORY: self.stories}
-        return entities[kind]
+        entities: dict[str, Entity[Any]] = getattr(self, self.FIELDS[kind])
+        return entities
 
 
 def validate(inventory: Inventory, *, progress: Progress = NO_PROGRESS

@@ -171,7 +171,7 @@ def recorded(graph: Graph, reads: set[str]) -> Graph:
     # An entity's model is its own data, read as `entity:<id>` like its linked text; its
     # seed changes only with a seed file, which is a full run (incremental.edited_files).
     view.content = copy.copy(graph.content)
-    for field in ("briefs", "actors", "terms", "stories"):
+    for field in graph.content.FIELDS.values():
         setattr(view.content, field, Recorded("entity", getattr(graph.content, field), reads))
     return view
 
