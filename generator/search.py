@@ -27,6 +27,17 @@ EXCLUDED = ("[data-search-exclude]", ".mermaid", ".diagram-alt", ".headerlink", 
 
 log = logging.getLogger("mkdocs.plugins.briefs")
 
+# Pagefind writes its ready-made interfaces beside the index; the site has its own
+# (site_templates/assets/search.js, on pagefind.js and its worker): they are removed.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+          "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-highlight.js")
+
+
+def _drop_unused(bundle: Path) -> None:
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+
 
 def _command(site_dir: Path, output: Path) -> list[str]:
     args = [sys.executable, "-m", "pagefind", "--site", str(site_dir),
@@ -58,6 +69,7 @@ def index_site(site_dir: Path) -> float:
     if done.returncode != 0:
         raise EnvironmentProblem(f"Pagefind could not index the site (exit status "
                                  f"{done.returncode}): {_reason(done.stderr)}")
+    _drop_unused(site_dir / BUNDLE_DIR)
     return time.perf_counter() - started
 
 
@@ -97,6 +109,7 @@ class BackgroundIndexer:
                 shutil.rmtree(staging, ignore_errors=True)
                 return
             bundle, old = site_dir / BUNDLE_DIR, site_dir / ".pagefind-old"
+            _drop_unused(staging)
             try:
                 shutil.rmtree(old, ignore_errors=True)
                 if bundle.exists():

@@ -47,8 +47,12 @@ def test_site_has_every_page(built: Path) -> None:
     for section in ("index.html", "briefs/index.html", "actors/index.html", "glossary/index.html",
                     "timeline/index.html", "tags/index.html", "contribute/index.html",
                     "404.html", "feed.xml", "pagefind/pagefind.js",
-                    "pagefind/pagefind-entry.json"):
+                    "pagefind/pagefind-entry.json", "stories/index.html",
+                    "corrections/index.html", "feeds/corrections.xml", "feeds/sitemap.xml"):
         assert (site / section).is_file(), section
+    # Pagefind's own interfaces are not shipped: the site searches with assets/search.js
+    assert sorted(p.name for p in (site / "pagefind").glob("pagefind-*ui*")) == []
+    assert not (site / "pagefind" / "pagefind-highlight.js").exists()
 
 
 def test_no_page_loads_from_another_host(built: Path) -> None:
