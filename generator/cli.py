@@ -41,6 +41,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         counts = [(len(content.briefs), "brief"), (len(content.actors), "actor"),
                   (len(content.terms), "term"), (len(content.stories), "story"),
                   (len(content.known_seeds), "seed article")]
+        if not content.stories:  # stories are named when a project has them
+            counts.remove((0, "story"))
         done = ", ".join(f"{n} {_plural(n, word)}" for n, word in counts)
         found = f"{len(problems)} {_plural(len(problems), 'warning')}" if problems \
             else "no problems"

@@ -277,3 +277,9 @@ def test_new_modifies_no_tracked_file(tmp_path: Path, command: list[str]) -> Non
     # the new id is offered for completion all the same, from the ignored local copies
     assert any(new_id in p.read_text() for p in (root / ID_SCHEMA_DIR).glob("*.json"))
     assert cli.main(["--root", str(root), "schema", "--check"]) == 0
+    # checking and generating (what build and serve run first) leave it as it is
+    assert cli.main(["--root", str(root), "check"]) == 1  # the new file is a skeleton
+    (root / f"briefs/{folder}{command[1]}.yaml").unlink()
+    assert cli.main(["--root", str(root), "check"]) == 0
+    assert cli.main(["--root", str(root), "generate", "--quiet"]) == 0
+    assert _git(root, "status", "--porcelain", "--untracked-files=all") == ""

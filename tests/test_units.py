@@ -380,3 +380,13 @@ def test_check_says_what_it_checked(project: Path) -> None:
     assert out.getvalue() == ""
     assert err.getvalue() == ("checked 1 brief, 24 actors, 17 terms, 1 story, 1 seed article: "
                                  "no problems\n")
+    # without stories, they are not named
+    for story in (project / "briefs" / "stories").glob("*.yaml"):
+        story.unlink()
+    brief = project / "briefs" / "xi-lavrov-beijing-talks.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("story: china-russia-ties\n", ""),
+                     encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert cli.main(["--root", str(project), "check"]) == 0
+    assert err.getvalue() == "checked 1 brief, 24 actors, 17 terms, 1 seed article: no problems\n"
