@@ -51,6 +51,7 @@ class KindSpec:
     refs: tuple[RefField, ...]  # reference fields, in reading order
     facet: type[Facet]  # what other pages show of it (graph.py), built by `facet.of`
     page: str  # the page family's builder of its own page (render/), by name
+    label: str  # what editors call one (the JSON Schema's title)
 
     @property
     def section(self) -> str:
@@ -75,25 +76,25 @@ KINDS: dict[Kind, KindSpec] = {
               RefField(("actors", EACH), _ACTOR),
               RefField(("terms", EACH), (Kind.TERM,)),
               RefField(("story",), (Kind.STORY,))),
-        facet=BriefFacet, page="brief_page",
+        facet=BriefFacet, page="brief_page", label="Brief",
     ),
     Kind.ACTOR: KindSpec(
         Kind.ACTOR, "actors", Actor, "name",
         rich=(("summary",), ("profile",)),
         refs=(RefField(("affiliation",), _ACTOR), RefField(("members", EACH), _ACTOR)),
-        facet=ActorFacet, page="actor_page",
+        facet=ActorFacet, page="actor_page", label="Actor profile",
     ),
     Kind.TERM: KindSpec(
         Kind.TERM, "glossary", Term, "term",
         rich=(("explanation",),),
         refs=(RefField(("used_by", EACH), _ACTOR), RefField(("related", EACH), ANY)),
-        facet=TermFacet, page="term_page",
+        facet=TermFacet, page="term_page", label="Glossary term",
     ),
     Kind.STORY: KindSpec(
         Kind.STORY, "stories", Story, "title",
         rich=(("summary",), ("questions", EACH), ("watch", EACH, "note")),
         refs=(RefField(("watch", EACH, "resolved_by"), (Kind.BRIEF,)),),
-        facet=StoryFacet, page="story_page",
+        facet=StoryFacet, page="story_page", label="Story",
     ),
 }
 _SPEC_OF_MODEL: dict[type, KindSpec] = {spec.model: spec for spec in KINDS.values()}

@@ -56,9 +56,10 @@ def link(content: Content) -> tuple[Graph, list[Diagnostic]]:
 
 
 def all_entities(content: Content) -> list[AnyEntity]:
-    """Actors, terms, stories, then briefs: the order links and checks run in."""
-    return [*content.actors.values(), *content.terms.values(), *content.stories.values(),
-            *content.briefs.values()]
+    """Every entity, briefs last (the order links and checks run in), the other kinds in
+    the order of the table of kinds."""
+    kinds = [kind for kind in KINDS if kind is not Kind.BRIEF] + [Kind.BRIEF]
+    return [entity for kind in kinds for entity in content.of_kind(kind).values()]
 
 
 def split_involved(involved: tuple[str, ...], known_ids: Mapping[str, Kind]

@@ -28,8 +28,8 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, WithJsonSchema
 
 from . import models
-from .inventory import BRIEFS_DIR, SEEDS_DIR, discover
-from .kinds import ANY, MODELS, reference_keys
+from .inventory import SEEDS_DIR, content_rel, discover
+from .kinds import ANY, KINDS, MODELS, reference_keys
 from .load import LoadError, load_document
 from .models import model_in
 from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, Kind
@@ -37,11 +37,10 @@ from .urls import ID_PATTERN, ID_RE, MAX_ID_LENGTH, Kind
 SCHEMA_DIR = "schemas"  # committed: the fields only
 ID_SCHEMA_DIR = ".cache/schemas"  # local, git-ignored: the fields and the content's ids
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-TITLES = {"brief": "Brief", "actor": "Actor profile", "term": "Glossary term",
-          "story": "Story", "seed": "Seed article metadata"}
+TITLES = {**{kind.value: spec.label for kind, spec in KINDS.items()},
+          "seed": "Seed article metadata"}
 # Which content files each schema describes (globs relative to the project root).
-FILE_GLOBS = {"brief": f"{BRIEFS_DIR}/*.yaml", "actor": f"{BRIEFS_DIR}/actors/*.yaml",
-              "term": f"{BRIEFS_DIR}/glossary/*.yaml", "story": f"{BRIEFS_DIR}/stories/*.yaml",
+FILE_GLOBS = {**{kind.value: content_rel(kind, "*") for kind in KINDS},
               "seed": f"{SEEDS_DIR}/*.yaml"}
 
 # Reference fields: (model, key) -> the kind of id they take ("any": brief, actor or term),
