@@ -336,7 +336,8 @@ class Actor(_Model):
     members: Refs = Field(default_factory=list, description="Member actors (organizations, "
                                                             "groups).")
     summary: Annotated[RichText, AfterValidator(_short_summary)] = Field(
-        description="One to three sentences: profile, cards and hover tooltips.")
+        description="One to three sentences that hold in any story (who or what it is, its "
+                    "lasting role; no events): profile, cards and hover tooltips.")
     profile: RichText | None = Field(None, description="Longer background.")
     links: dict[Plain, HttpUrl] = Field(default_factory=dict,
                                         description="Label to http(s) URL, e.g. wikipedia.")

@@ -10,14 +10,42 @@ loaded twice.
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import BRIEF_ID, Site, Walk
+from .conftest import BRIEF_ID, Site, Walk, wait_for_diagrams
 
 pytestmark = pytest.mark.browser
 
 MERMAID_SCRIPT = "assets/vendor/mermaid/mermaid.min.js"
+MIN_LABEL_PX = 12
+# The brief's diagram, the widest (the actors index: up to 30 actors) and an actor's
+READABLE_PAGES = {"brief": f"briefs/{BRIEF_ID}/", "actors": "actors/", "actor": "actors/china/"}
+READABLE_VIEWPORTS = {"phone": (360, 800), "desktop": (1280, 900)}
+# Every label text (node and edge) with its computed font size and the SVG's on-screen
+# scale (drawn width / viewBox width); the host's box; and whether the page scrolls sideways.
+READ_LABEL_SIZES = """() => ({
+  pageScrollWidth: document.documentElement.scrollWidth,
+  viewportWidth: document.documentElement.clientWidth,
+  diagrams: Array.from(document.querySelectorAll('div.mermaid')).map(host => {
+    const svg = host.shadowRoot.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const own = el => Array.from(el.childNodes)
+      .filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('').trim();
+    const labels = Array.from(svg.querySelectorAll('g.node *, g.edgeLabel *'))
+      .filter(el => own(el))
+      .map(el => ({text: own(el), px: parseFloat(getComputedStyle(el).fontSize) * scale}));
+    const box = host.getBoundingClientRect();
+    return {scale, labels, left: box.left, right: box.right,
+            scrolls: host.scrollWidth > host.clientWidth + 1,
+            overflowX: getComputedStyle(host).overflowX,
+            tabindex: host.getAttribute('tabindex')};
+  }),
+})"""
+
+
 def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -122,3 +150,37 @@ def test_every_diagram_renders_with_linked_nodes(site: Site, walk: Walk) -> None
                 elif link["text"] != norm(site.actors[actor_id]["name"]):
                     problems.append(f"{rel}: node {link['text']!r} links to {actor_id}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", list(READABLE_VIEWPORTS))
+@pytest.mark.parametrize("name", list(READABLE_PAGES))
+def test_diagram_labels_are_readable(site: Site, page: Any, artifacts: Path, name: str,
+                                     viewport: str) -> None:
+    """Every node and edge label is drawn at least 12 px high on screen (its computed font
+    size times the SVG's scale), on a 360 px phone as on a desktop, and the page does not
+    scroll sideways: a diagram too wide for the column at that size scrolls inside its own
+    box (assets/diagrams.js gives the SVG a minimum width, briefs.css the scale), which the
+    keyboard can then reach and scroll."""
+    width, height = READABLE_VIEWPORTS[viewport]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(site.page_url(READABLE_PAGES[name]))
+    wait_for_diagrams(page)
+    seen = page.evaluate(READ_LABEL_SIZES)
+    page.locator("div.mermaid").first.screenshot(
+        path=str(artifacts / f"diagram-{name}-{viewport}-{width}.png"))
+    assert seen["diagrams"], f"{name}: no diagram drawn"
+    for diagram in seen["diagrams"]:
+        assert diagram["labels"], f"{name}: no label text found in the diagram"
+        small = [f"{label['text']!r} at {label['px']:.1f} px" for label in diagram["labels"]
+                 if label["px"] < MIN_LABEL_PX]
+        assert not small, (f"{name} at {width} px (SVG scale {diagram['scale']:.2f}): "
+                           + ", ".join(small))
+        assert diagram["right"] <= seen["viewportWidth"], f"{name}: the diagram box overflows"
+        # A box that scrolls is a Tab stop (the arrow keys scroll it); one that fits is not.
+        if diagram["scrolls"]:
+            assert diagram["overflowX"] in ("auto", "scroll"), diagram["overflowX"]
+            assert diagram["tabindex"] == "0", f"{name}: the scrolling diagram is no Tab stop"
+        else:
+            assert diagram["tabindex"] is None, f"{name}: a diagram that fits is a Tab stop"
+    assert seen["pageScrollWidth"] <= seen["viewportWidth"], (
+        f"{name} scrolls sideways at {width} px (scrollWidth {seen['pageScrollWidth']})")
