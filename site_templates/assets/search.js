@@ -5,8 +5,9 @@
   "use strict";
   const opener = document.querySelector("[data-briefs-search-open]");
   if (!opener || typeof HTMLDialogElement !== "function") return;
-  // The dialog is written here rather than into every page (partials/search.html).
-  opener.insertAdjacentHTML("afterend", `
+  // The dialog is made here rather than written into every page (partials/search.html),
+  // from this constant markup through an inert DOMParser document (no HTML sink).
+  const markup = `
 <dialog id="briefs-search" class="briefs-search" aria-labelledby="briefs-search-title">
   <div class="briefs-search__bar">
     <h2 id="briefs-search-title" class="visually-hidden">Search the site</h2>
@@ -24,8 +25,10 @@
   </fieldset>
   <p id="briefs-search-status" class="briefs-search__status" role="status" aria-live="polite" aria-atomic="true"></p>
   <ol id="briefs-search-results" class="briefs-search__results" aria-label="Search results"></ol>
-</dialog>`);
-  const dialog = document.getElementById("briefs-search");
+</dialog>`;
+  const dialog = document.adoptNode(
+    new DOMParser().parseFromString(markup, "text/html").body.firstElementChild);
+  opener.after(dialog);
   const input = dialog.querySelector(".briefs-search__input");
   const form = dialog.querySelector(".briefs-search__form");
   const status = dialog.querySelector(".briefs-search__status");
