@@ -7,7 +7,8 @@ watched, theme templates compiled once, and a banner listing the content errors 
 served page while the last generation failed (generator/preview.py). Under `briefs build`
 the hooks count MkDocs' pages, read then written, on the reporter the build hands over
 (generator/progress.py: `current()`; nothing is reported otherwise, so serving shows no
-progress).
+progress). Every page written is compacted (generator/compact.py: the theme's indentation
+out).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 
 from . import site as _site
 from .cache import INPUT_DIRS
+from .compact import compact_html
 from .diagnostics import DiagnosticsError, EnvironmentProblem, format_diagnostics
 from .pipeline import generate
 from .preview import BannerMiddleware, PreviewStatus
@@ -82,7 +84,7 @@ class BriefsPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         progress().advance()  # one page's HTML rendered (written right after)
-        return output
+        return compact_html(output)  # the theme's indentation, on every page: ~4 KB each
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
                          files: Any) -> str:

@@ -633,3 +633,24 @@ def _render_inlines(inlines: tuple[Inline, ...], targets: dict[str, LinkTarget])
 def anchor(target: LinkTarget, shown: str) -> str:
     title = f' title="{html_text(target.title)}"' if target.title else ""
     return f'<a href="{html_text(target.href)}" class="{target.css}"{title}>{html_text(shown)}</a>'
+
+
+_TITLED_ANCHOR = re.compile(r'<a href="([^"]*)" class="([^"]*)" title="[^"]*">')
+
+
+def tooltips_once(page: str) -> str:
+    """`page` with each target's tooltip written once, on the first link to it that has one;
+    later links to it say `data-tip` instead of repeating the title (an actor's summary is
+    often linked ten times on a page). assets/tooltips.js copies the title back onto them
+    before Material's `content.tooltips` reads titles, so every link keeps its tooltip.
+    Only anchors made by `anchor` match: text on a page is escaped, so it cannot."""
+    seen: set[str] = set()
+
+    def once(match: re.Match[str]) -> str:
+        href = match.group(1)
+        if href in seen:
+            return f'<a href="{href}" class="{match.group(2)}" data-tip>'
+        seen.add(href)
+        return match.group()
+
+    return _TITLED_ANCHOR.sub(once, page)

@@ -24,6 +24,8 @@ import json
 import os
 import platform
 import pstats
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,14 +97,98 @@ def _step_mkdocs(root: Path) -> dict[str, Any]:
 
     imported = time.perf_counter()
     rss_before = peak_rss_mib()
-    build_site(root)
+    index_seconds = build_site(root)
     done = time.perf_counter()
     site = root / "site"
     return {"seconds": done - imported, "import_seconds": imported - started,
+            "index_seconds": index_seconds,
             "pages": sum(1 for _ in (root / "docs").rglob("*.md")),
             "html_files": sum(1 for _ in site.rglob("*.html")),
             "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
             "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
+
+
+def _step_plain(root: Path) -> dict[str, Any]:
+    """The baseline: MkDocs on the plain project `root` (plain_project below), no plugin."""
+    started = time.perf_counter()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    imported = time.perf_counter()
+    rss_before = peak_rss_mib()
+    build(load_config(config_file=str(root / "mkdocs.yml"), strict=True))
+    done = time.perf_counter()
+    return {"seconds": done - imported, "import_seconds": imported - started,
+            "pages": sum(1 for _ in (root / "docs").rglob("*.md")),
+            "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
+
+
+_TAG = re.compile(r"<[^>]*>")
+_WORDS = ("the", "talks", "council", "minister", "agreed", "pressure", "over", "supplies",
+          "trade", "market", "border", "ceasefire", "analysts", "said", "government",
+          "regional", "partners", "support", "sanctions", "policy", "meeting", "officials",
+          "week", "their", "plan", "would", "new", "since")
+
+
+def page_text_length(docs: Path, sample: int = 2000) -> int:
+    """Mean characters of text (tags, front matter and Markdown marks aside) of up to
+    `sample` generated pages, spread over the whole docs/ folder."""
+    pages = sorted(docs.rglob("*.md"))
+    step = max(1, len(pages) // sample)
+    lengths = []
+    for path in pages[::step]:
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            text = text[text.find("\n---", 3) + 4:]
+        lengths.append(len(" ".join(_TAG.sub(" ", text).split())))
+    return sum(lengths) // max(1, len(lengths))
+
+
+def plain_project(project: Path, dest: Path, pages: int, chars: int) -> int:
+    """A project of `pages` plain Markdown pages of about `chars` characters of text each
+    (headings, paragraphs, a list, a few links to other pages), with the project's own
+    mkdocs.yml (theme, features, Markdown extensions, validation) less its plugins, and
+    the same navigation: the baseline for MkDocs' time per generated page."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^plugins:.*?(?=^\S)", "plugins: []\n\n", config, flags=re.M | re.S)
+    config = re.sub(r"^not_in_nav:.*?(?=^\S)", "not_in_nav: |\n  /pages/*.md\n\n", config,
+                    flags=re.M | re.S)
+    dest.mkdir(parents=True)
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(project / "site_templates", dest / "site_templates")
+    docs = dest / "docs"
+    shutil.copytree(project / "docs" / "assets", docs / "assets")
+    nav = re.findall(r"^  - [^:]+: (\S+\.md)$", config, flags=re.M)
+
+    def words(seed: int, count: int) -> str:
+        return " ".join(_WORDS[(seed * 7 + i * i) % len(_WORDS)] for i in range(count))
+
+    def page(k: int, depth: int) -> str:
+        up = "../" * depth
+        parts = [f"# Page {k}: {words(k, 6)}\n"]
+        size = len(parts[0])
+        section = 0
+        while size < chars:
+            section += 1
+            body = [f"## {words(k + section, 3).capitalize()} {section}", "",
+                    f"{words(k + section, 40).capitalize()}, as [page {k + section}]"
+                    f"({up}pages/{(k + section) % pages:05d}.md) said. "
+                    f"{words(k * section, 30).capitalize()}.", "",
+                    *(f"- {words(k + section + i, 8)}" for i in range(4)), ""]
+            text = "\n".join(body) + "\n"
+            parts.append(text)
+            size += len(text)
+        return "".join(parts)
+
+    for k in range(pages):
+        path = docs / "pages" / f"{k:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page(k, 1), encoding="utf-8")
+    for target in nav:
+        path = docs / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page(pages + len(nav), target.count("/")), encoding="utf-8")
+    return pages + len(nav)
 
 
 def _step_serve(root: Path, brief: str, edits: int = 3) -> dict[str, Any]:
@@ -270,6 +356,8 @@ def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
     cpu = time.process_time()
     if step == "mkdocs":
         data = _step_mkdocs(root)
+    elif step == "plain":
+        data = _step_plain(root)
     elif step == "profile":
         assert profile is not None
         data = _step_profile(root, profile)
@@ -394,9 +482,10 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     }
     steps: dict[str, Any] = results["steps"]
 
-    def run(step: str, label: str, profile: Path | None = None) -> dict[str, Any]:
+    def run(step: str, label: str, profile: Path | None = None,
+            project: Path = root) -> dict[str, Any]:
         _progress(label)
-        data = _spawn(step, root, log, code, profile)
+        data = _spawn(step, project, log, code, profile)
         _progress(f"  {data['seconds']:.2f} s ({data['cpu_seconds']:.2f} s CPU), written "
                   f"{data.get('written', data.get('pages', '-'))}, peak RSS "
                   f"{data.get('peak_rss_mib', 0):.0f} MiB, load {data.get('load_before')}")
@@ -436,11 +525,33 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     if "mkdocs" in wanted:
         mk = steps["mkdocs"] = run("mkdocs", "MkDocs build (strict)")
         pages = max(1, mk["pages"])
+        mkdocs_alone = mk["seconds"] - mk.get("index_seconds", 0)
         results["derived"] = {
             "mkdocs_ms_per_page": 1000 * mk["seconds"] / pages,
             "mkdocs_cpu_ms_per_page": 1000 * mk["cpu_seconds"] / pages,
             "generation_over_mkdocs": steps["cold"]["seconds"] / mk["seconds"],
+            "mkdocs_alone_ms_per_page": 1000 * mkdocs_alone / pages,
         }
+        # The baseline, on the same machine in the same run: plain Markdown pages of the
+        # generated pages' mean text length, same theme settings, MkDocs alone.
+        chars = page_text_length(root / "docs")
+        plain = workdir / "plain"
+        shutil.rmtree(plain, ignore_errors=True)
+        plain_pages = plain_project(root, plain, min(args.plain_pages, pages), chars)
+        base = steps["plain"] = run("plain", f"MkDocs on {plain_pages} plain pages of "
+                                             f"~{chars} characters (baseline)",
+                                  project=plain)
+        base["text_chars"] = chars
+        results["derived"]["plain_ms_per_page"] = 1000 * base["seconds"] / base["pages"]
+        results["derived"]["generated_over_plain"] = (
+            results["derived"]["mkdocs_alone_ms_per_page"]
+            / results["derived"]["plain_ms_per_page"])
+        # CPU time: steadier on a shared machine; Pagefind runs in its own process, so the
+        # MkDocs step's CPU time is MkDocs' own (imports included, in both).
+        results["derived"]["plain_cpu_ms_per_page"] = 1000 * base["cpu_seconds"] / base["pages"]
+        results["derived"]["generated_over_plain_cpu"] = (
+            results["derived"]["mkdocs_cpu_ms_per_page"]
+            / results["derived"]["plain_cpu_ms_per_page"])
     if "serve" in wanted:
         steps["serve"] = run("serve", "briefs serve: from saving a brief to the served page")
     if args.profile:
@@ -469,7 +580,8 @@ def format_table(results: dict[str, Any]) -> str:
              "noop_uncached": "no-op, build cache cleared",
              "brief_edit": "one brief edited (a story's development)",
              "story_join": "one brief joins a story", "actor_edit": "one actor edited",
-             "mkdocs": "MkDocs build", "serve": "briefs serve: save to served page (median)"}
+             "mkdocs": "MkDocs build", "plain": "MkDocs, plain pages (baseline)",
+             "serve": "briefs serve: save to served page (median)"}
     for key, label in names.items():
         step = results["steps"].get(key)
         if step is None:
@@ -494,6 +606,16 @@ def format_table(results: dict[str, Any]) -> str:
                   f"{mk['site_bytes'] / 1e6:.0f} MB; {derived['mkdocs_ms_per_page']:.1f} ms "
                   f"per page ({derived['mkdocs_cpu_ms_per_page']:.1f} ms CPU); "
                   f"generation/MkDocs = {derived['generation_over_mkdocs']:.2f}"]
+        if "plain_ms_per_page" in derived:
+            base = results["steps"]["plain"]
+            lines.append(
+                f"MkDocs alone (search index aside): {derived['mkdocs_alone_ms_per_page']:.1f} "
+                f"ms per generated page; {derived['plain_ms_per_page']:.1f} ms per plain page "
+                f"({base['pages']} pages of ~{base['text_chars']} characters, same theme "
+                f"settings, no plugin); ratio {derived['generated_over_plain']:.2f}; CPU "
+                f"{derived['mkdocs_cpu_ms_per_page']:.1f} vs "
+                f"{derived['plain_cpu_ms_per_page']:.1f} ms, ratio "
+                f"{derived['generated_over_plain_cpu']:.2f}")
     served = results["steps"].get("serve")
     if served:
         lines.append(f"briefs serve: first build {served['startup_seconds']:.1f} s; save to "
@@ -530,6 +652,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--stories", type=int, default=None,
                    help="stories two briefs in three belong to (default: one per 25 briefs)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--plain-pages", type=int, default=3000,
+                   help="plain pages of the MkDocs baseline (at most the generated count)")
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--skip-mkdocs", action="store_true", help="time generation only")
     p.add_argument("--steps", help="comma-separated subset of noop, noop_uncached, brief_edit, "
@@ -539,7 +663,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
     p.add_argument("--no-snapshot", action="store_true",
                    help="run the repository's generator/ live instead of a copy taken at start")
-    p.add_argument("--step", choices=(*STEPS, "mkdocs", "serve", "profile", "phases"),
+    p.add_argument("--step", choices=(*STEPS, "mkdocs", "plain", "serve", "profile", "phases"),
                    help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)

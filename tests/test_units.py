@@ -390,3 +390,39 @@ def test_check_says_what_it_checked(project: Path) -> None:
     with redirect_stdout(out), redirect_stderr(err):
         assert cli.main(["--root", str(project), "check"]) == 0
     assert err.getvalue() == "checked 1 brief, 24 actors, 17 terms, 1 seed article: no problems\n"
+
+
+# ---------------------------------------------------------------- page weight
+
+
+def test_compact_html_drops_indentation_outside_preformatted_elements() -> None:
+    from generator.compact import compact_html
+
+    page = ("<div>\n    <p>a\n      b</p>\n  <pre><code>x\n    y</code></pre>\n"
+            "  <script>\n  var a = 1;</script>\n <TEXTAREA>\n  t</TEXTAREA>\n\n  <p>c</p>")
+    assert compact_html(page) == ("<div>\n<p>a\nb</p>\n<pre><code>x\n    y</code></pre>\n"
+                                  "<script>\n  var a = 1;</script>\n<TEXTAREA>\n  t</TEXTAREA>\n"
+                                  "<p>c</p>")
+    assert compact_html("no breaks  here") == "no breaks  here"
+
+
+def test_tooltips_once_keeps_the_first_title_per_target() -> None:
+    from generator.text import tooltips_once
+
+    actor = LinkTarget("../a/", "Summary of A", "A", "ref ref-actor")
+    term = LinkTarget("../t/", "Definition", "T", "ref ref-term")
+    bare = LinkTarget("../a/", "", "A", "ref ref-actor")
+    page = " ".join(render(t) for t in (bare, actor, term, actor, actor, term))
+    assert tooltips_once(page) == (
+        '<a href="../a/" class="ref ref-actor">A</a> '
+        '<a href="../a/" class="ref ref-actor" title="Summary of A">A</a> '
+        '<a href="../t/" class="ref ref-term" title="Definition">T</a> '
+        '<a href="../a/" class="ref ref-actor" data-tip>A</a> '
+        '<a href="../a/" class="ref ref-actor" data-tip>A</a> '
+        '<a href="../t/" class="ref ref-term" data-tip>T</a>')
+
+
+def render(target: LinkTarget) -> str:
+    from generator.text import anchor
+
+    return anchor(target, target.label)

@@ -174,7 +174,7 @@ class EntityPages(RendererBase):
         """Development `k` (from 0, oldest first) of a story."""
         brief_id = developments[k]
         brief = facet_as(self.graph.facets, brief_id, BriefFacet)
-        return {"id": brief_id, "number": k + 1, "link": self.link(path, brief_id),
+        return {"id": brief_id, "number": k + 1, "link": self.link(path, brief_id).bare,
                 "dek": brief.tooltip, "date": date_view(brief.date)}
 
     def watch_view(self, path: str, story_id: str, index: int, item: WatchItem,

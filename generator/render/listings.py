@@ -92,7 +92,7 @@ class ListingPages(RendererBase):
 
     def actor_entry(self, path: str, actor_id: str) -> dict[str, Any]:
         actor = facet_as(self.graph.facets, actor_id, ActorFacet)
-        return {"link": self.link(path, actor_id), "role": actor.role,
+        return {"link": self.link(path, actor_id).bare, "role": actor.role,
                 "summary": self.text(path, actor.summary, inline=True)}
 
     def glossary_index(self, number: int = 1) -> tuple[str, str]:
@@ -107,7 +107,7 @@ class ListingPages(RendererBase):
         count = paging.page_count(sum(len(ids) for _, ids in groups), size)
         parts = paging.grouped_page(groups, number, size)
         letters = [{"letter": part.key, "continued": part.continued,
-                    "terms": [{"link": self.link(path, term_id),
+                    "terms": [{"link": self.link(path, term_id).bare,
                                "definition": self.tooltips[term_id]} for term_id in part.items]}
                    for part in parts]
         jump = [self.jump(path, first, page, letter)

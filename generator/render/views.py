@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import typing
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 import jinja2
@@ -32,6 +32,7 @@ from ..text import (
     html_text,
     json_for_html,
     render_rich,
+    tooltips_once,
     yaml_string,
 )
 from ..urls import SiteConfig
@@ -83,6 +84,12 @@ class LinkView:
     @functools.cached_property
     def html(self) -> Markup:
         return Markup(anchor(LinkTarget(self.href, self.title, self.text, self.css), self.text))
+
+    @functools.cached_property
+    def bare(self) -> LinkView:
+        """The link without its tooltip, for lists that show the same text beside it
+        (cards, indexes): a title would repeat it to the eye and to screen readers."""
+        return replace(self, title="")
 
 
 
@@ -267,7 +274,7 @@ class RendererBase:
             "CollectionPage" if path in SECTIONS and path != urls.HOME else "WebPage")
         text = self.template(template, page_path=path, site=self.config, nav=self.nav(path),
                              jsonld=yaml_string(json_for_html(structured_data)), **context)
-        return self._done(path, text)
+        return self._done(path, tooltips_once(text))
 
     def _done(self, path: str, text: str) -> tuple[str, str]:
         """Close a page: what it read so far is its dependency set. A page whose front
@@ -319,7 +326,7 @@ class RendererBase:
         if html is None:
             brief = facet_as(self.graph.facets, brief_id, BriefFacet)
             view = {
-                "link": self.link(from_page, brief_id),
+                "link": self.link(from_page, brief_id).bare,
                 "dek": brief.tooltip,
                 "date": date_view(brief.date),
                 "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
@@ -335,7 +342,7 @@ class RendererBase:
         developments = self.graph.developments.get(story_id, ())
         newest = developments[-1] if developments else None
         return {
-            "link": self.link(from_page, story_id),
+            "link": self.link(from_page, story_id).bare,
             "status": story.status,
             "summary": story.tooltip,
             "count": len(developments),

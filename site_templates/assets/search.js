@@ -3,15 +3,38 @@
    the header button or the `/` and `s` keys; arrow keys move between the results. */
 (() => {
   "use strict";
-  const dialog = document.getElementById("briefs-search");
   const opener = document.querySelector("[data-briefs-search-open]");
-  if (!dialog || !opener || typeof dialog.showModal !== "function") return;
+  if (!opener || typeof HTMLDialogElement !== "function") return;
+  // The dialog is made here rather than written into every page (partials/search.html),
+  // from this constant markup through an inert DOMParser document (no HTML sink).
+  const markup = `
+<dialog id="briefs-search" class="briefs-search" aria-labelledby="briefs-search-title">
+  <div class="briefs-search__bar">
+    <h2 id="briefs-search-title" class="visually-hidden">Search the site</h2>
+    <form class="briefs-search__form" role="search" aria-labelledby="briefs-search-title">
+      <label for="briefs-search-query" class="visually-hidden">Search briefs, actors and terms</label>
+      <input id="briefs-search-query" class="briefs-search__input" type="search" name="query" placeholder="Search briefs, actors and terms" autocomplete="off" autocapitalize="off" spellcheck="false" aria-controls="briefs-search-results" aria-describedby="briefs-search-status">
+    </form>
+    <button type="button" class="briefs-search__close" data-briefs-search-close aria-label="Close search">Close</button>
+  </div>
+  <fieldset class="briefs-search__filters">
+    <legend class="visually-hidden">Filters</legend>
+    <label>Kind <select data-filter="kind"><option value="">All kinds</option></select></label>
+    <label>Tag <select data-filter="tag"><option value="">All tags</option></select></label>
+    <label>Year <select data-filter="year"><option value="">All years</option></select></label>
+  </fieldset>
+  <p id="briefs-search-status" class="briefs-search__status" role="status" aria-live="polite" aria-atomic="true"></p>
+  <ol id="briefs-search-results" class="briefs-search__results" aria-label="Search results"></ol>
+</dialog>`;
+  const dialog = document.adoptNode(
+    new DOMParser().parseFromString(markup, "text/html").body.firstElementChild);
+  opener.after(dialog);
   const input = dialog.querySelector(".briefs-search__input");
   const form = dialog.querySelector(".briefs-search__form");
   const status = dialog.querySelector(".briefs-search__status");
   const list = dialog.querySelector(".briefs-search__results");
   const selects = Array.from(dialog.querySelectorAll("select[data-filter]"));
-  const bundle = new URL(dialog.dataset.pagefindBase, document.baseURI);
+  const bundle = new URL(opener.dataset.pagefindBase, document.baseURI);
   const MAX_RESULTS = 20;
   const FIRST = 5;
   let engine = null;
