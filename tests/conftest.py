@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import settings
@@ -109,3 +111,22 @@ def write() -> Callable[[Path, str, str | bytes], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(scope="module")
+def imported_code(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The fingerprint sees the generator's code as imported: editing generator/ on disk
+    while a module's tests run changes nothing they run, so it is not a code change to them
+    (modules that compare incremental runs use it: `pytestmark = usefixtures(...)`)."""
+    from generator import cache
+    from generator.urls import SiteConfig
+
+    real = cache.fingerprint
+    empty = tmp_path_factory.mktemp("empty")
+    code = real(empty, SiteConfig("", ""), empty / "docs")["code"]
+
+    def fingerprint(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {**real(*args, **kwargs), "code": code}
+
+    with mock.patch.object(cache, "fingerprint", fingerprint):
+        yield

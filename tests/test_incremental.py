@@ -46,6 +46,8 @@ from generator.write import WriteReport
 from tests.conftest import examples
 from tests.corpus import Corpus, build_corpus
 
+pytestmark = pytest.mark.usefixtures("imported_code")
+
 BRIEFS, ACTORS, TERMS = 24, 16, 16
 STORIES = 3  # two briefs in three are developments of one of them
 
@@ -66,21 +68,6 @@ class Pristine:
         saved = cache.load(root)
         assert cache.is_fresh(saved, cache.fingerprint(root, self.config, root / "docs"))
         return self.corpus
-
-
-@pytest.fixture(scope="module", autouse=True)
-def imported_code(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The fingerprint sees the generator's code as imported: editing generator/ on disk
-    while these tests run changes nothing they run, so it is not a code change to them."""
-    real = cache.fingerprint
-    empty = tmp_path_factory.mktemp("empty")
-    code = real(empty, SiteConfig("", ""), empty / "docs")["code"]
-
-    def fingerprint(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**real(*args, **kwargs), "code": code}
-
-    with mock.patch.object(cache, "fingerprint", fingerprint):
-        yield
 
 
 @pytest.fixture(scope="module", autouse=True)

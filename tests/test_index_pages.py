@@ -17,7 +17,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -25,15 +24,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
 
-from generator import cache, diagrams
+from generator import diagrams
 from generator.graph import ActorFacet, Graph
 from generator.incremental import Reason
 from generator.kinds import ACTOR_KINDS
 from generator.pipeline import GenerateReport, check, generate, generate_files
 from generator.render import Renderer, paging
 from generator.site import site_config
-from generator.urls import SiteConfig, numbered_path, page_url
+from generator.urls import numbered_path, page_url
 from tests.corpus import Corpus, build_corpus, edit_actor
+
+pytestmark = pytest.mark.usefixtures("imported_code")
 
 BRIEFS, ACTORS, TERMS = 12, 40, 40
 ACTORS_PER_PAGE, TERMS_PER_PAGE, INDEX_ACTORS = 7, 6, 6
@@ -72,21 +73,6 @@ def small_pages() -> Iterator[None]:
         patch.setattr(paging, "ACTORS_PER_PAGE", ACTORS_PER_PAGE)
         patch.setattr(paging, "TERMS_PER_PAGE", TERMS_PER_PAGE)
         patch.setattr(diagrams, "INDEX_ACTORS", INDEX_ACTORS)
-        yield
-
-
-@pytest.fixture(scope="module", autouse=True)
-def imported_code(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The fingerprint sees the generator's code as imported (as in test_incremental):
-    others editing generator/ on disk while these tests run is no code change to them."""
-    real = cache.fingerprint
-    empty = tmp_path_factory.mktemp("empty")
-    code = real(empty, SiteConfig("", ""), empty / "docs")["code"]
-
-    def fingerprint(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {**real(*args, **kwargs), "code": code}
-
-    with mock.patch.object(cache, "fingerprint", fingerprint):
         yield
 
 
