@@ -99,13 +99,34 @@ def fold_id(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+# The layout: every page is the `index.md` of its own folder (`briefs/<id>/index.md`,
+# `tags/<tag>/index.md`, `briefs/page/2/index.md`), so its Markdown file sits where its
+# URL is (`briefs/<id>/`). Every engine then resolves a relative link in the page the same
+# way: MkDocs against the page's URL, Zensical against the Markdown file's folder (with
+# `<section>/<id>.md` it added a `../` to every link of a non-index page). MkDocs' output
+# is the same either way, since the URLs are.
+INDEX_PAGE = "index.md"
+
+
+def folder_page(folder: str) -> str:
+    """The page whose URL is `folder`/ (docs-relative, no trailing slash)."""
+    return f"{folder}/{INDEX_PAGE}" if folder else INDEX_PAGE
+
+
+def page_folder(path: str) -> str:
+    """The reverse of folder_page: `briefs/x/index.md` -> `briefs/x`; `index.md` -> ``."""
+    if path == INDEX_PAGE:
+        return ""
+    return path.removesuffix(f"/{INDEX_PAGE}")
+
+
 def page_path(kind: Kind, entity_id: str) -> str:
-    return f"{SECTION[kind]}/{entity_id}.md"
+    return folder_page(f"{SECTION[kind]}/{entity_id}")
 
 
 def page_owner(path: str, known_ids: Mapping[str, Kind]) -> tuple[Kind, str] | None:
     """The reverse of page_path: the entity whose own page `path` is, if any."""
-    entity_id = path.partition("/")[2].removesuffix(".md")
+    entity_id = page_folder(path).partition("/")[2]
     kind = known_ids.get(entity_id)
     if kind is not None and page_path(kind, entity_id) == path:
         return kind, entity_id
@@ -113,16 +134,16 @@ def page_owner(path: str, known_ids: Mapping[str, Kind]) -> tuple[Kind, str] | N
 
 
 def tag_path(tag: str) -> str:
-    return f"{TAGS_SECTION}/{tag}.md"
+    return folder_page(f"{TAGS_SECTION}/{tag}")
 
 
 def feed_path(page: str) -> str:
     """The Atom feed that follows page `page` (a story, an actor, a tag, the corrections):
-    stories/<id>.md -> feeds/story-<id>.xml, tags/<tag>.md -> feeds/tag-<tag>.xml."""
+    stories/<id>/index.md -> feeds/story-<id>.xml, tags/<tag>/index.md -> feeds/tag-<tag>.xml."""
     if page == CORRECTIONS:
         return CORRECTIONS_FEED
-    section, _, name = page.partition("/")
-    return f"{FEEDS_DIR}/{_FEED_PREFIX[section]}-{name.removesuffix('.md')}.xml"
+    section, _, name = page_folder(page).partition("/")
+    return f"{FEEDS_DIR}/{_FEED_PREFIX[section]}-{name}.xml"
 
 
 def feed_owner(path: str) -> tuple[str, str] | None:
@@ -142,16 +163,16 @@ def feed_page(path: str) -> str:
     if path == FEED:
         return HOME
     section, key = feed_owner(path) or ("", "")
-    return f"{section}/{key}.md"
+    return folder_page(f"{section}/{key}")
 
 
 def timeline_year_path(year: int) -> str:
-    return f"{TIMELINE_SECTION}/{year}.md"
+    return folder_page(f"{TIMELINE_SECTION}/{year}")
 
 
-# A paginated listing: page 1 at its own path, page n at `<its folder>/page/<n>.md`
-# (briefs/page/2.md, tags/<tag>/page/2.md, timeline/<year>/page/2.md,
-# actors/<id>/briefs/page/2.md). An id holds no "/", so no entity's page is one of them.
+# A paginated listing: page 1 at its own path, page n at `<its folder>/page/<n>/index.md`
+# (briefs/page/2/, tags/<tag>/page/2/, timeline/<year>/page/2/, actors/<id>/briefs/page/2/).
+# "page" is a reserved id, so no entity's page is one of them.
 PAGE_FOLDER = "page"
 _PAGE_NUMBER_RE = re.compile(r"[1-9][0-9]*\Z")
 
@@ -160,17 +181,16 @@ def numbered_path(first: str, number: int) -> str:
     """Page `number` (from 1) of the listing whose first page is `first`."""
     if number == 1:
         return first
-    stem = first.removesuffix(".md").removesuffix("/index")
-    return f"{stem}/{PAGE_FOLDER}/{number}.md"
+    return folder_page(f"{page_folder(first)}/{PAGE_FOLDER}/{number}")
 
 
 def numbered_first(path: str) -> tuple[str, int]:
     """The reverse of numbered_path: (first page, number); (path, 1) for any other page."""
-    stem, sep, number = path.removesuffix(".md").rpartition(f"/{PAGE_FOLDER}/")
-    if not sep or not path.endswith(".md") or not _PAGE_NUMBER_RE.match(number) \
+    stem, sep, number = page_folder(path).rpartition(f"/{PAGE_FOLDER}/")
+    if not sep or not path.endswith(f"/{INDEX_PAGE}") or not _PAGE_NUMBER_RE.match(number) \
             or int(number) < 2:
         return path, 1
-    return (f"{stem}.md" if "/" in stem else f"{stem}/index.md"), int(number)
+    return folder_page(stem), int(number)
 
 
 # The full lists an actor's or term's own page shows the newest few of, by name.
@@ -180,22 +200,23 @@ EVENTS_LIST = "events"  # an actor's timeline events
 
 def mentions_path(kind: Kind, entity_id: str) -> str:
     """The full list of the briefs an actor appears in or a term is used in (page 1)."""
-    return f"{SECTION[kind]}/{entity_id}/{MENTIONS_LIST}.md"
+    return folder_page(f"{SECTION[kind]}/{entity_id}/{MENTIONS_LIST}")
 
 
 def events_path(actor_id: str) -> str:
     """The full list of an actor's timeline events (page 1)."""
-    return f"{SECTION[Kind.ACTOR]}/{actor_id}/{EVENTS_LIST}.md"
+    return folder_page(f"{SECTION[Kind.ACTOR]}/{actor_id}/{EVENTS_LIST}")
 
 
 def list_owner(path: str) -> tuple[str, str] | None:
     """The reverse of mentions_path and events_path: (entity id, list name), if any."""
-    section, _, name = path.partition("/")
+    if not path.endswith(f"/{INDEX_PAGE}"):
+        return None
+    section, _, name = page_folder(path).partition("/")
     owner, slash, rest = name.partition("/")
     lists = {SECTION[Kind.ACTOR]: (MENTIONS_LIST, EVENTS_LIST), SECTION[Kind.TERM]: (MENTIONS_LIST,)}
-    if slash and rest.removesuffix(".md") in lists.get(section, ()) and rest.endswith(".md") \
-            and ID_RE.match(owner):
-        return owner, rest.removesuffix(".md")
+    if slash and rest in lists.get(section, ()) and ID_RE.match(owner):
+        return owner, rest
     return None
 
 

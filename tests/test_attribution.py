@@ -416,7 +416,7 @@ def test_the_badge_says_what_was_verified(tmp_path: Path) -> None:
         else:
             shutil.copyfile(source, root / part)
     page = html.unescape(generate_files(root, site_config(root)).files[
-        "briefs/ministers-meet.md"].decode("utf-8"))
+        "briefs/ministers-meet/index.md"].decode("utf-8"))
     badge = re.search(r'<span class="badge badge--verified" title="([^"]*)">([^<]*)</span>',
                       page)
     assert badge is not None

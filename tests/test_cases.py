@@ -231,8 +231,10 @@ def test_not_a_project_is_exit_2(tmp_path: Path) -> None:
 
 _LINK = re.compile(r'href="([^"]*)"|click n[0-9]+ href "([^"]*)"|\]\(([^)\s]*)\)')
 CYCLE = {  # each page of a cycle, and the page of the other side
-    "actors/arland.md": "actors/borvia.md", "actors/borvia.md": "actors/arland.md",
-    "glossary/detente.md": "glossary/thaw.md", "glossary/thaw.md": "glossary/detente.md",
+    "actors/arland/index.md": "actors/borvia/index.md",
+    "actors/borvia/index.md": "actors/arland/index.md",
+    "glossary/detente/index.md": "glossary/thaw/index.md",
+    "glossary/thaw/index.md": "glossary/detente/index.md",
 }
 
 
@@ -278,8 +280,8 @@ def test_reference_cycles_render_once(tmp_path: Path) -> None:
         assert lists, page
         for listed in lists:  # Members, Member of, Affiliated, Related: the other side once
             assert listed.count(f'href="{other_url}"') == 1, (page, listed)
-    assert texts["actors/arland.md"].count("entity-summary") == 1
-    assert texts["glossary/detente.md"].count('href="../../glossary/thaw/"') == 2  # text, Related
+    assert texts["actors/arland/index.md"].count("entity-summary") == 1
+    assert texts["glossary/detente/index.md"].count('href="../../glossary/thaw/"') == 2  # text, Related
     # each index lists each side once (the actors' diagram links them again, as a diagram)
     actors = "".join(re.findall(r'<ul class="entity-index">(.*?)</ul>', texts["actors/index.md"],
                                 re.DOTALL))

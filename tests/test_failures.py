@@ -334,8 +334,8 @@ def test_killed_run_is_repaired_by_a_changing_run(built: Path) -> None:
     status, _, err = run(["--root", str(built), "generate"])
     assert status == 0, err
     expected = generate_files(built, site_config(built)).files
-    assert (built / "docs/briefs/ministers-meet.md").read_bytes() == expected[
-        "briefs/ministers-meet.md"]
+    assert (built / "docs/briefs/ministers-meet/index.md").read_bytes() == expected[
+        "briefs/ministers-meet/index.md"]
     assert leftovers(built) == []
 
 

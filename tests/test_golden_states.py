@@ -168,8 +168,8 @@ def build_empty_sections(root: Path) -> None:
 # The actors index adds the two membership edges of ECOWAS: 8.
 TRUNCATION_RELATIONS = MAX_EDGES + 5
 TRUNCATION_OMITTED = {
-    "briefs/ecowas-mediation-rounds.md": 5,
-    "actors/zoe-obrien.md": 6,
+    "briefs/ecowas-mediation-rounds/index.md": 5,
+    "actors/zoe-obrien/index.md": 6,
     "actors/index.md": 8,
 }
 
@@ -560,20 +560,20 @@ def _empty_headings(page: str) -> list[str]:
 
 def test_empty_sections_are_left_out(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "empty-sections")
-    for brief in ("briefs/abidjan-budget-vote.md", "briefs/accra-bus-fares.md"):
+    for brief in ("briefs/abidjan-budget-vote/index.md", "briefs/accra-bus-fares/index.md"):
         assert _headings(pages[brief]) == ["Why it matters", "Key points", "What happened",
                                            "Source"], brief
-    assert 'class="tag"' not in pages["briefs/abidjan-budget-vote.md"]
-    assert "diagrams: true" not in pages["briefs/abidjan-budget-vote.md"]
+    assert 'class="tag"' not in pages["briefs/abidjan-budget-vote/index.md"]
+    assert "diagrams: true" not in pages["briefs/abidjan-budget-vote/index.md"]
     # The running text's plain link survives, its query string escaped once.
     assert ('<a href="https://example.org/budget-2025?lang=fr&amp;part=1" class="external" '
             "rel=\"nofollow noopener\">the finance ministry&#x27;s summary</a>"
-            ) in pages["briefs/abidjan-budget-vote.md"]
-    actor = pages["actors/zoe-obrien.md"]
+            ) in pages["briefs/abidjan-budget-vote/index.md"]
+    actor = pages["actors/zoe-obrien/index.md"]
     assert _headings(actor) == ["Appears in"]
     assert '<p class="empty">No brief mentions this actor yet.</p>' in actor
     assert "Also called" not in actor and "entity-role" not in actor
-    term = pages["glossary/supplementary-appropriation.md"]
+    term = pages["glossary/supplementary-appropriation/index.md"]
     assert _headings(term) == ["Used in"]
     assert '<p class="empty">No brief uses this term yet.</p>' in term
     assert "Also written" not in term
@@ -604,10 +604,10 @@ def test_truncation_note_counts_the_edges_over_the_cap(tmp_path: Path) -> None:
         mermaid = pages[path].split("```mermaid", 1)[1].split("```", 1)[0]
         assert mermaid.count(" -->|") == MAX_EDGES, path
     # The other actors have fewer edges than the cap: no note.
-    for path in ("actors/cote-d-ivoire.md", "actors/ecowas.md", "actors/ghana.md"):
+    for path in ("actors/cote-d-ivoire/index.md", "actors/ecowas/index.md", "actors/ghana/index.md"):
         assert "diagram-alt" in pages[path] and _omitted_note(pages[path]) is None, path
     # Drawn in the order written: the last relations are the ones left out.
-    brief = pages["briefs/ecowas-mediation-rounds.md"]
+    brief = pages["briefs/ecowas-mediation-rounds/index.md"]
     assert f"mediation round {MAX_EDGES}<" in brief
     assert f"mediation round {MAX_EDGES + 1}" not in brief
 
@@ -674,15 +674,15 @@ def test_timeline_shows_the_newest_events_and_every_year(tmp_path: Path) -> None
                         pages["timeline/index.md"])
     assert [year for year, _count in listed] == years
     for year, count in listed:
-        on_page = _event_dates(pages[f"timeline/{year}.md"])
+        on_page = _event_dates(pages[f"timeline/{year}/index.md"])
         assert on_page == [d for d in everything if d.startswith(year)], year
         assert int(count) == len(on_page), year
     assert sorted(p for p in pages if p.startswith("timeline/")) == sorted(
-        ["timeline/index.md", *(f"timeline/{y}.md" for y in years)])
+        ["timeline/index.md", *(f"timeline/{y}/index.md" for y in years)])
     # Year-only and year-month dates are shown as written.
-    assert ("2020", "2020") in _event_times(pages["timeline/2020.md"])
-    assert ("2021-06", "June 2021") in _event_times(pages["timeline/2021.md"])
-    assert ("2022-09", "September 2022") in _event_times(pages["timeline/2022.md"])
+    assert ("2020", "2020") in _event_times(pages["timeline/2020/index.md"])
+    assert ("2021-06", "June 2021") in _event_times(pages["timeline/2021/index.md"])
+    assert ("2022-09", "September 2022") in _event_times(pages["timeline/2022/index.md"])
 
 
 def test_no_content_lists_only_the_section_pages(tmp_path: Path) -> None:
@@ -745,9 +745,9 @@ def test_pagination_links_chain(tmp_path: Path) -> None:
     """Each paginated listing's pages chain: the first has no prev, the last no next, each
     page's next is the page whose prev it is, the current page is marked, in order."""
     pages = _pages(tmp_path, "pagination")
-    firsts = ["briefs/index.md", "tags/transport.md", "timeline/2024.md",
-              "actors/zoe-obrien/briefs.md", "glossary/fare-cap/briefs.md",
-              "actors/zoe-obrien/events.md"]
+    firsts = ["briefs/index.md", "tags/transport/index.md", "timeline/2024/index.md",
+              "actors/zoe-obrien/briefs/index.md", "glossary/fare-cap/briefs/index.md",
+              "actors/zoe-obrien/events/index.md"]
     for first in firsts:
         chain, path = [first], first
         assert "prev" not in _rel_links(pages, first), first
@@ -766,13 +766,13 @@ def test_pagination_links_chain(tmp_path: Path) -> None:
                 **({"prev": chain[n - 2]} if n > 1 else {}),
                 **({"next": chain[n]} if n < len(chain) else {})}, page
     # every card is on exactly one page of each listing, newest first
-    cards = [card for p in ("briefs/index.md", "briefs/page/2.md", "briefs/page/3.md")
+    cards = [card for p in ("briefs/index.md", "briefs/page/2/index.md", "briefs/page/3/index.md")
              for card in re.findall(r'brief-card__title"><a href="[^"]*/(fare-hearing-\d)/"',
                                     pages[p])]
     assert cards == [f"fare-hearing-{n}" for n in range(PAGINATED_BRIEFS, 0, -1)]
     # the profile shows the newest few and links to the full list
-    assert len(re.findall(r'class="brief-card"', pages["actors/zoe-obrien.md"])) == 2
-    assert 'href="../../actors/zoe-obrien/briefs/">All 7 briefs' in pages["actors/zoe-obrien.md"]
+    assert len(re.findall(r'class="brief-card"', pages["actors/zoe-obrien/index.md"])) == 2
+    assert 'href="../../actors/zoe-obrien/briefs/">All 7 briefs' in pages["actors/zoe-obrien/index.md"]
     # a listing of one page has no pagination control
     assert "pagination" not in pages["tags/index.md"] + pages["timeline/index.md"]
 
@@ -786,13 +786,13 @@ def _story_order(story: str) -> list[str]:
 def test_story_pages_show_each_development_in_order(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "stories")
     order = _story_order("mariners-pass")
-    story = pages["stories/mariners-pass.md"]
+    story = pages["stories/mariners-pass/index.md"]
     listed = re.findall(r'data-development="([^"]+)"', story)
     assert [html.unescape(i) for i in listed] == order[::-1]  # newest first
     latest = story.split("## Latest development", 1)[1].split("## ", 1)[0]
     assert f"../../briefs/{order[-1]}/" in latest
     for k, brief_id in enumerate(order, 1):
-        page = pages[f"briefs/{brief_id}.md"]
+        page = pages[f"briefs/{brief_id}/index.md"]
         assert f"Development {k} of {len(order)} in" in page, brief_id
         nav = page.split('<nav class="story-nav"', 1)[1].split("</nav>", 1)[0]
         previous = re.search(r'story-nav__prev">Previous: <a href="([^"]+)"', nav)
@@ -821,7 +821,7 @@ def test_stories_index_lists_developing_stories_first(tmp_path: Path) -> None:
 
 
 def test_watch_items_show_status_and_only_pending_past_due_is_overdue(tmp_path: Path) -> None:
-    story = _pages(tmp_path, "stories")["stories/mariners-pass.md"]
+    story = _pages(tmp_path, "stories")["stories/mariners-pass/index.md"]
     items = re.findall(r'<li class="watch watch--([a-z-]+)( watch--overdue)?">(.*?)</li>', story)
     by_item = {}
     for status, overdue, body in items:
@@ -838,7 +838,7 @@ def test_watch_items_show_status_and_only_pending_past_due_is_overdue(tmp_path: 
 
 def test_a_correction_is_shown_as_one_listed_and_in_json_ld(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "stories")
-    brief = pages["briefs/pass-patrols-resume.md"]
+    brief = pages["briefs/pass-patrols-resume/index.md"]
     assert "## Updates and corrections" in brief
     correction = re.search(r'<li class="update update--correction" id="([^"]+)">(.*?)</li>',
                            brief)

@@ -145,9 +145,9 @@ def test_plugin_refuses_a_page_whose_front_matter_was_dropped() -> None:
     """MkDocs keeps the block in the Markdown when its YAML reader refuses it; the plugin
     stops the build instead of publishing the block as Markdown."""
     plugin = BriefsPlugin()
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="briefs/x.md"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="briefs/x/index.md"))
     bad = '---\ntitle: "Click [here](javascript:alert(1))\x9b"\n---\n\nbody\n'
-    with pytest.raises(PluginError, match=r"briefs/x\.md"):
+    with pytest.raises(PluginError, match=r"briefs/x/index\.md"):
         plugin.on_page_markdown(bad, page=page, config=None, files=None)  # type: ignore[arg-type]
     assert plugin.on_page_markdown("body\n", page=page, config=None,  # type: ignore[arg-type]
                                    files=None) == "body\n"

@@ -196,19 +196,19 @@ def test_page_local_edits_take_the_incremental_path(corpus: Corpus) -> None:
 
     _edit(root / f"briefs/{middle}.yaml", _after_key("what_happened", "Talks went on."))
     report = _incrementally(root)
-    assert report.written == [f"briefs/{middle}.md"]
+    assert report.written == [f"briefs/{middle}/index.md"]
 
     _edit(root / f"briefs/{newest}.yaml", _after_key("what_happened", "Talks went on."))
     report = _incrementally(root)  # the guide quotes the newest brief's YAML
-    assert sorted(report.written) == sorted([f"briefs/{newest}.md", "contribute/index.md"])
+    assert sorted(report.written) == sorted([f"briefs/{newest}/index.md", "contribute/index.md"])
 
     _edit(root / f"briefs/actors/{actor}.yaml", _after_key("profile", "Profiled again."))
     report = _incrementally(root)
-    assert report.written == [f"actors/{actor}.md"]
+    assert report.written == [f"actors/{actor}/index.md"]
 
     _edit(root / f"briefs/glossary/{term}.yaml", _after_key("explanation", "Explained again."))
     report = _incrementally(root)
-    assert report.written == [f"glossary/{term}.md"]
+    assert report.written == [f"glossary/{term}/index.md"]
 
     _edit(root / f"briefs/{middle}.yaml", lambda t: t + "# an editor's comment\n")
     report = _incrementally(root)
@@ -228,17 +228,17 @@ def test_edits_seen_by_other_pages_reach_their_dependants(corpus: Corpus) -> Non
 
     _edit(root / f"briefs/{brief}.yaml", _replace_value("dek", "A new standfirst."))
     report = _incrementally(root)  # its cards: indexes, tags, related briefs, actors
-    assert f"briefs/{brief}.md" in report.written and "briefs/index.md" in report.written
+    assert f"briefs/{brief}/index.md" in report.written and "briefs/index.md" in report.written
     assert 3 < len(report.written) < total // 2
 
     name = graph.facets[other_actor].name
     _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", f"{name} spoke."))
     report = _incrementally(root)  # a new mention: the actor's "Appears in" changes
-    assert f"actors/{other_actor}.md" in report.written
+    assert f"actors/{other_actor}/index.md" in report.written
 
     _edit(root / f"briefs/actors/{actor}.yaml", _after_key("summary", "Summarised again."))
     report = _incrementally(root)  # every link's tooltip to it
-    assert f"actors/{actor}.md" in report.written and len(report.written) > 1
+    assert f"actors/{actor}/index.md" in report.written and len(report.written) > 1
 
     _edit(root / f"briefs/glossary/{term}.yaml",
           _replace_value("definition", "A defined thing."))
@@ -299,7 +299,7 @@ def test_a_brief_joining_or_leaving_a_story_renders_exactly_the_pages_that_show_
         assert set(report.written) == changed
         assert set(pages) == changed, (brief, story, set(pages) ^ changed)
         touched = {story_of[brief] if brief == member else "", story or ""} - {""}
-        assert {f"stories/{s}.md" for s in touched} <= changed
+        assert {f"stories/{s}/index.md" for s in touched} <= changed
         assert {f"feeds/story-{s}.xml" for s in touched} <= changed
 
 
@@ -312,7 +312,7 @@ def test_several_files_edited_at_once(corpus: Corpus) -> None:
     _edit(root / f"briefs/{other}.yaml", _after_key("what_happened", "Talks went on."))
     _edit(root / f"briefs/actors/{actor}.yaml", _after_key("summary", "Summarised once more."))
     report = _incrementally(root)
-    assert {f"briefs/{brief}.md", f"briefs/{other}.md", f"actors/{actor}.md"} <= set(
+    assert {f"briefs/{brief}/index.md", f"briefs/{other}/index.md", f"actors/{actor}/index.md"} <= set(
         report.written)
 
 
@@ -326,10 +326,10 @@ def test_name_alias_and_tag_set_changes_take_the_full_path(corpus: Corpus) -> No
           lambda t: re.sub(r"^tags:\n", "tags:\n  - brand-new-topic\n", t, count=1,
                            flags=re.MULTILINE))
     report = _regenerate(root)
-    assert "tags/brand-new-topic.md" in report.written
+    assert "tags/brand-new-topic/index.md" in report.written
     assert report.reason == FullReason(  # the tag's page and its feed
         Reason.PAGE_SET_CHANGED,
-        "pages added or removed: feeds/tag-brand-new-topic.xml, tags/brand-new-topic.md")
+        "pages added or removed: feeds/tag-brand-new-topic.xml, tags/brand-new-topic/index.md")
 
 
 def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus) -> None:
@@ -337,7 +337,7 @@ def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus)
     _move_an_event_to_a_new_year(corpus)
     report = _regenerate(root)
     assert report.reason is not None and report.reason.code is Reason.PAGE_SET_CHANGED
-    assert "timeline/1901.md" in report.reason.message
+    assert "timeline/1901/index.md" in report.reason.message
     # an actor or term in one more brief than its own page shows gets a full list of its own
     graph, _ = check(root)
     entity = next(e for e in (*corpus.terms, *corpus.actors)
@@ -347,7 +347,7 @@ def test_a_year_or_a_numbered_page_appearing_takes_the_full_path(corpus: Corpus)
     report = _regenerate(root)
     section = "glossary" if entity in corpus.terms else "actors"
     assert report.reason == FullReason(Reason.PAGE_SET_CHANGED,
-                                       f"pages added or removed: {section}/{entity}/briefs.md")
+                                       f"pages added or removed: {section}/{entity}/briefs/index.md")
 
 
 def test_a_broken_edit_is_reported_by_the_full_check(corpus: Corpus) -> None:
@@ -409,16 +409,16 @@ def test_a_missing_or_damaged_state_falls_back_to_a_full_run(corpus: Corpus) -> 
     state.write_bytes(b"not a database")
     _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "Damaged state."))
     report = _regenerate(root)
-    assert report.written == [f"briefs/{brief}.md"]
+    assert report.written == [f"briefs/{brief}/index.md"]
     assert report.reason == FullReason(Reason.STATE_CORRUPT, "the incremental state cannot be "
                                        "read (file is not a database)")
     incremental.forget(root)
     _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "No state."))
     report = _regenerate(root)
-    assert report.written == [f"briefs/{brief}.md"]
+    assert report.written == [f"briefs/{brief}/index.md"]
     assert report.reason == FullReason(Reason.STATE_MISSING, "no incremental state")
     _edit(root / f"briefs/{brief}.yaml", _after_key("what_happened", "State again."))
-    assert _incrementally(root).written == [f"briefs/{brief}.md"]
+    assert _incrementally(root).written == [f"briefs/{brief}/index.md"]
 
 
 # ---------------------------------------------------------------- every reason, once
@@ -583,7 +583,7 @@ def test_a_bug_in_the_incremental_path_fails_loudly(corpus: Corpus,
 @pytest.mark.parametrize("plant", [
     # a derived value of another type than the index holds
     "INSERT OR REPLACE INTO derived VALUES ('appears_in:' || ?, ?, x'00')",
-    "INSERT INTO reader VALUES ('facet:' || ?, 'tags/planted.md')",  # a reader that is no page
+    "INSERT INTO reader VALUES ('facet:' || ?, 'tags/planted/index.md')",  # a reader that is no page
 ], ids=["foreign-value", "foreign-reader"])
 def test_an_inconsistent_state_is_named_not_trusted(corpus: Corpus, plant: str) -> None:
     """A state that decodes but does not describe the site (planted, or a bug of save())."""

@@ -108,11 +108,11 @@ def test_incremental_regeneration(corpus: Corpus, graph: Graph, tmp_path: Path) 
     report = _generate(root)
     written = set(report.written)
     assert report.removed == []
-    assert f"briefs/{brief}.md" in written
+    assert f"briefs/{brief}/index.md" in written
     assert written < outputs  # a strict subset: not a full rebuild
     assert {w for w in written if w.endswith(".md")} < pages
     involved = set(graph.brief_actors[brief])
-    unrelated = {f"actors/{a}.md" for a in graph.content.actors if a not in involved}
+    unrelated = {f"actors/{a}/index.md" for a in graph.content.actors if a not in involved}
     assert unrelated
     assert not written & unrelated, sorted(written & unrelated)
 
@@ -120,10 +120,10 @@ def test_incremental_regeneration(corpus: Corpus, graph: Graph, tmp_path: Path) 
     edit_actor(root, actor)
     report = _generate(root)
     written = set(report.written)
-    assert f"actors/{actor}.md" in written
+    assert f"actors/{actor}/index.md" in written
     assert written < outputs
     # Briefs that never name the actor do not link to it, so they are untouched.
-    strangers = {f"briefs/{b}.md" for b in graph.content.briefs
+    strangers = {f"briefs/{b}/index.md" for b in graph.content.briefs
                  if actor not in graph.brief_actors[b]}
     assert strangers
     assert not written & strangers, sorted(written & strangers)

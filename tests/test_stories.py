@@ -76,7 +76,8 @@ def test_every_development_is_listed_once_newest_first(corpus: Corpus, small: Ge
         assert pages > 2, "the corpus should give every story several pages"
         listed: list[str] = []
         for number in range(1, pages + 1):
-            path = f"stories/{story}.md" if number == 1 else f"stories/{story}/page/{number}.md"
+            path = (f"stories/{story}/index.md" if number == 1
+                    else f"stories/{story}/page/{number}/index.md")
             page = _text(small.files, path)
             ids = [html.unescape(i) for i in re.findall(r'data-development="([^"]+)"', page)]
             start = re.search(r'<ol class="story-developments" reversed start="(\d+)"', page)
@@ -84,17 +85,17 @@ def test_every_development_is_listed_once_newest_first(corpus: Corpus, small: Ge
             assert len(ids) == (size if number < pages else len(oldest_first) - size * (pages - 1))
             assert ('rel="next"' in page) == (number < pages), path
             listed += ids
-        assert f"stories/{story}/page/{pages + 1}.md" not in small.files
+        assert f"stories/{story}/page/{pages + 1}/index.md" not in small.files
         assert listed == oldest_first[::-1]
         # only the first page is marked for "new since your last visit"
-        assert 'data-story="' in _text(small.files, f"stories/{story}.md")
-        assert 'data-story="' not in _text(small.files, f"stories/{story}/page/2.md")
+        assert 'data-story="' in _text(small.files, f"stories/{story}/index.md")
+        assert 'data-story="' not in _text(small.files, f"stories/{story}/page/2/index.md")
 
 
 def test_the_story_page_stays_bounded(corpus: Corpus, small: Generated) -> None:
     briefs = _briefs(corpus.root)
     for story, oldest_first in _developments(corpus.root).items():
-        page = _text(small.files, f"stories/{story}.md")
+        page = _text(small.files, f"stories/{story}/index.md")
         events = sum(len(briefs[b].get("timeline") or []) for b in oldest_first)
         timeline = page.split("## Timeline", 1)[1].split("\n## ", 1)[0]
         assert timeline.count('<li class="timeline__event">') == SIZES["STORY_EVENTS"]
@@ -134,7 +135,7 @@ def test_every_feed_is_valid_atom_and_follows_its_page(corpus: Corpus, small: Ge
     for story, oldest_first in _developments(corpus.root).items():
         feed = _feed(small.files, f"feeds/story-{story}.xml")
         assert [e.link for e in feed.entries] == [url.format(b) for b in oldest_first[::-1]]
-        assert f'href="../../feeds/story-{story}.xml"' in _text(small.files, f"stories/{story}.md")
+        assert f'href="../../feeds/story-{story}.xml"' in _text(small.files, f"stories/{story}/index.md")
     for tag in corpus.tags[:5]:
         feed = _feed(small.files, f"feeds/tag-{tag}.xml")
         tagged = {b for b, data in briefs.items() if tag in (data.get("tags") or [])}
@@ -145,7 +146,7 @@ def test_every_feed_is_valid_atom_and_follows_its_page(corpus: Corpus, small: Ge
                    if u.get("kind") == "correction")
     assert expected > 0 and len(corrections.entries) == min(expected, MAX_FEED_ENTRIES)
     for entry in corrections.entries:
-        brief_path = entry.link.removeprefix(CONFIG.site_url).rstrip("/") + ".md"
+        brief_path = entry.link.removeprefix(CONFIG.site_url).rstrip("/") + "/index.md"
         anchor = entry.id.rsplit("#", 1)[1]
         assert f'id="{anchor.replace("-", "&#45;")}"' in _text(small.files, brief_path) or (
             f'id="{anchor}"' in _text(small.files, brief_path)), entry.id

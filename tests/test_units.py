@@ -123,7 +123,7 @@ def test_ids_and_relative_urls() -> None:
     assert id_problem("timeline")[0] == "reserved-id"  # type: ignore[index]
     assert id_problem("com1")[0] == "reserved-id"  # type: ignore[index]
     assert id_problem("a" * 65)[0] == "bad-id"  # type: ignore[index]
-    assert relative_url("briefs/x.md", "actors/y.md") == "../../actors/y/"
+    assert relative_url("briefs/x/index.md", "actors/y/index.md") == "../../actors/y/"
     assert relative_url("index.md", "index.md") == "./"
 
 
@@ -277,7 +277,7 @@ def test_cache_skips_unchanged_runs_and_sees_every_change(project: Path,
     brief.write_text(brief.read_text(encoding="utf-8").replace("title: ", "title: New ", 1),
                      encoding="utf-8")
     report = pipeline.generate(project, config)
-    assert calls["n"] == 1 and "briefs/xi-lavrov-beijing-talks.md" in report.written
+    assert calls["n"] == 1 and "briefs/xi-lavrov-beijing-talks/index.md" in report.written
 
     (project / "docs" / "index.md").unlink()  # an output removed by hand
     assert pipeline.generate(project, config).written == ["index.md"]
@@ -333,26 +333,27 @@ def test_every_kind_names_its_facet_and_its_page_builder() -> None:
 
 def test_numbered_pages_route_both_ways() -> None:
     """urls.numbered_path and its reverse agree; no entity's own page is a numbered page."""
-    for first in ("briefs/index.md", "tags/energy.md", "timeline/2024.md",
-                  "actors/xi-jinping/briefs.md", "glossary/hegemony/briefs.md"):
+    for first in ("briefs/index.md", "tags/energy/index.md", "timeline/2024/index.md",
+                  "actors/xi-jinping/briefs/index.md", "glossary/hegemony/briefs/index.md"):
         assert urls.numbered_path(first, 1) == first
         assert urls.numbered_first(first) == (first, 1)
         for n in (2, 3, 120):
             path = urls.numbered_path(first, n)
-            assert path.endswith(f"/page/{n}.md")
+            assert path.endswith(f"/page/{n}/index.md")
             assert urls.numbered_first(path) == (first, n)
-    assert urls.numbered_path("briefs/index.md", 2) == "briefs/page/2.md"
-    for other in ("briefs/page.md", "briefs/page/1.md", "briefs/page/02.md", "briefs/page/x.md",
-                  "briefs/page/٣.md"):
+    assert urls.numbered_path("briefs/index.md", 2) == "briefs/page/2/index.md"
+    for other in ("briefs/page/index.md", "briefs/page/1/index.md", "briefs/page/02/index.md",
+                  "briefs/page/x/index.md", "briefs/page/٣/index.md", "briefs/page/2.md"):
         assert urls.numbered_first(other) == (other, 1)
     assert urls.list_owner(urls.mentions_path(urls.Kind.ACTOR, "xi-jinping")) == (
         "xi-jinping", "briefs")
     assert urls.list_owner(urls.mentions_path(urls.Kind.TERM, "hegemony")) == ("hegemony", "briefs")
     assert urls.list_owner(urls.events_path("xi-jinping")) == ("xi-jinping", "events")
-    for other in ("briefs/xi-jinping/briefs.md", "glossary/hegemony/events.md", "actors/x/y.md",
-                  "actors/index.md", "actors/xi-jinping/briefs/page/2.md"):
+    for other in ("briefs/xi-jinping/briefs/index.md", "glossary/hegemony/events/index.md",
+                  "actors/x/y/index.md", "actors/index.md",
+                  "actors/xi-jinping/briefs/page/2/index.md", "actors/xi-jinping/briefs.md"):
         assert urls.list_owner(other) is None, other
-    assert urls.page_owner("actors/xi-jinping/briefs.md", {"xi-jinping": urls.Kind.ACTOR}) is None
+    assert urls.page_owner("actors/xi-jinping/briefs/index.md", {"xi-jinping": urls.Kind.ACTOR}) is None
 
 
 def test_a_seed_records_its_licence_and_the_brief_shows_it(project: Path) -> None:
@@ -365,7 +366,7 @@ def test_a_seed_records_its_licence_and_the_brief_shows_it(project: Path) -> Non
                     encoding="utf-8")
     assert check(project)[1] == []
     page = generate_files(project, SiteConfig("Briefs", "https://example.org/")).files[
-        "briefs/xi-lavrov-beijing-talks.md"].decode("utf-8")
+        "briefs/xi-lavrov-beijing-talks/index.md"].decode("utf-8")
     assert '<p class="source-license">Licence: Public domain (VOA)</p>' in html.unescape(page)
 
 

@@ -141,7 +141,7 @@ def _plant_state(path: Path, blob: Callable[[str], bytes], meta: dict[str, bytes
         db.executemany("INSERT INTO derived VALUES (?, ?, ?)",
                        [(f"{name}:*", blob(name), b"") for name in DERIVED])
         db.executemany("INSERT INTO reader VALUES (?, ?)",
-                       [(f"entity:{i}", f"briefs/{i}.md") for i in ids or [BRIEF]])
+                       [(f"entity:{i}", f"briefs/{i}/index.md") for i in ids or [BRIEF]])
         db.commit()
 
 
@@ -192,7 +192,7 @@ def test_planted_pickles_and_bytecode_never_run(project: Path, marker: Path,
     assert paths == ["full", "full", "full"]
 
     edit_brief(project, BRIEF, "4")  # the state the full runs wrote is used again
-    assert generate(project, config).written == [f"briefs/{BRIEF}.md", "contribute/index.md"]
+    assert generate(project, config).written == [f"briefs/{BRIEF}/index.md", "contribute/index.md"]
     assert paths[-1] == "incremental"
     _assert_clean(project)
 

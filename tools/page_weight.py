@@ -29,16 +29,16 @@ UNPAGINATED = 10**9
 
 # family -> the pattern of its pages' paths (the first that matches names a page)
 FAMILIES = {
-    "briefs index": r"briefs/(index|page/\d+)\.md",
-    "tag": r"tags/[^/]+(/page/\d+)?\.md",
-    "timeline year": r"timeline/\d+(/page/\d+)?\.md",
-    "actor or term list": r"(actors|glossary)/[^/]+/briefs(/page/\d+)?\.md",
-    "actor's events": r"actors/[^/]+/events(/page/\d+)?\.md",
-    "actors or glossary": r"(actors|glossary)/(index|page/\d+)\.md",
-    "section index": r"(index|[a-z]+/index)\.md",
-    "actor": r"actors/[^/]+\.md",
-    "term": r"glossary/[^/]+\.md",
-    "brief": r"briefs/[^/]+\.md",
+    "briefs index": r"briefs/(page/\d+/)?index\.md",
+    "tag": r"tags/[^/]+/(page/\d+/)?index\.md",
+    "timeline year": r"timeline/\d+/(page/\d+/)?index\.md",
+    "actor or term list": r"(actors|glossary)/[^/]+/briefs/(page/\d+/)?index\.md",
+    "actor's events": r"actors/[^/]+/events/(page/\d+/)?index\.md",
+    "actors or glossary": r"(actors|glossary)/(page/\d+/)?index\.md",
+    "section index": r"([a-z]+/)?index\.md",
+    "actor": r"actors/[^/]+/index\.md",
+    "term": r"glossary/[^/]+/index\.md",
+    "brief": r"briefs/[^/]+/index\.md",
     "other": r".*",
 }
 

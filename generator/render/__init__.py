@@ -117,8 +117,7 @@ class Renderer(EntityPages, ListingPages, FollowPages):
             if name == urls.EVENTS_LIST:
                 return self.actor_events_page(entity_id, number)
             return self.mentions_page(entity_id, number)
-        section, _, name = first.partition("/")
-        entity_id = name.removesuffix(".md")
+        section, _, entity_id = urls.page_folder(first).partition("/")
         if section == urls.TAGS_SECTION:
             return self.tag_page(entity_id, self.graph.tags[entity_id], number)
         if section == urls.TIMELINE_SECTION:
