@@ -107,10 +107,18 @@ def parse_lock(text: str) -> tuple[list[Pin], list[str]]:
 
 
 def direct_requirements(pyproject: dict[str, Any]) -> list[Requirement]:
-    """Runtime dependencies, the test extra, the build group and the build backend."""
+    """Runtime dependencies, the test extra (with the project's own extras it names, such
+    as `briefs[zensical]`), the build group and the build backend."""
     project = pyproject["project"]
-    texts = [*project["dependencies"], *project["optional-dependencies"]["test"],
-             *pyproject["dependency-groups"]["build"], *pyproject["build-system"]["requires"]]
+    extras = project["optional-dependencies"]
+    texts = [*project["dependencies"], *pyproject["dependency-groups"]["build"],
+             *pyproject["build-system"]["requires"]]
+    for text in extras["test"]:
+        requirement = Requirement(text)
+        if canonicalize_name(requirement.name) == canonicalize_name(project["name"]):
+            texts += [t for extra in sorted(requirement.extras) for t in extras[extra]]
+        else:
+            texts.append(text)
     return [Requirement(text) for text in texts]
 
 
