@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -77,12 +79,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .engines import check_versions, engine_named
     from .lock import project_lock
     from .pipeline import DOCS_DIR, generate
     from .progress import progress_for
     from .site import build_site, site_config
 
     root = _root(args)
+    engine = engine_named(args.engine)
+    check_versions(engine)  # before generating: a missing engine fails at once
     progress = progress_for(sys.stderr, quiet=args.quiet)
     with project_lock(root):  # generation and the site build as one: no run in between
         started = time.perf_counter()
@@ -90,22 +95,42 @@ def cmd_build(args: argparse.Namespace) -> int:
         generated = time.perf_counter()
         if args.verbose:
             print(f"briefs: {report.describe()}", file=sys.stderr)
-        indexed = build_site(root, progress=progress)
+        indexed = build_site(root, progress=progress, engine=engine)
         done = time.perf_counter()
     if args.quiet:
         return EXIT_OK
     print(f"built site/ in {done - started:.2f}s (generate {generated - started:.2f}s, "
-          f"MkDocs {done - generated - indexed:.2f}s, search index {indexed:.2f}s)",
+          f"{engine.label} {done - generated - indexed:.2f}s, search index {indexed:.2f}s)",
           file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .engines import MKDOCS, check_versions, engine_named
     from .preview import quiet_dirty_build_warning
     from .site import load_mkdocs_config
 
     root = _root(args)
+    engine = engine_named(args.engine)
+    if not engine.serves:
+        raise EnvironmentProblem(
+            f"{engine.label} cannot preview: it runs no MkDocs plugin, so an edit would not "
+            f"regenerate the pages; preview with --engine mkdocs or properdocs (the same "
+            f"Markdown), then `briefs build --engine {engine.name}`")
+    check_versions(engine)
     load_mkdocs_config(root)  # version and configuration checks, with a clear message
+    if engine is not MKDOCS:
+        # ProperDocs runs the same plugin (generation, watching, banner) as its own program:
+        # importing it redirects every `mkdocs.*` import of a process to its modules. This
+        # process becomes it (POSIX), so Ctrl-C and a kill reach the server itself.
+        command = [sys.executable, "-m", engine.name, "serve", "-f", str(root / "mkdocs.yml"),
+                   "--dev-addr", args.dev_addr, "--dirty", "--no-strict"]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if os.name == "posix":
+            os.chdir(root)
+            os.execv(sys.executable, command)
+        return subprocess.call(command, cwd=root)
     from mkdocs.commands.serve import serve
 
     handler = logging.StreamHandler(sys.stderr)
@@ -202,7 +227,12 @@ _SEED_DESCRIPTION = (
     "overwritten; nothing is fetched from the network.")
 
 
+_ENGINE_HELP = ("what builds the HTML from the generated Markdown: mkdocs (the default), "
+                "properdocs or zensical (installed with the extras of the same names)")
+
+
 def parser() -> argparse.ArgumentParser:
+    from .engines import DEFAULT_ENGINE, ENGINES
     from .kinds import ACTOR_KINDS
 
     p = argparse.ArgumentParser(prog="briefs", description="Explainer briefs: YAML in, site out.")
@@ -226,6 +256,8 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="generate, then build site/ with MkDocs (strict)")
     build.add_argument("--format", choices=("text", "github", "json"), default="text")
+    build.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
+                       help=_ENGINE_HELP)
     build_says = build.add_mutually_exclusive_group()
     build_says.add_argument("--verbose", "-v", action="store_true", help=_VERBOSE)
     build_says.add_argument("--quiet", "-q", action="store_true", help=_QUIET)
@@ -234,6 +266,8 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="preview locally; rebuilds when content changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.add_argument("--format", choices=("text", "github", "json"), default="text")
+    serve.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
+                       help="the engine that builds the preview (mkdocs or properdocs)")
     serve.set_defaults(func=cmd_serve)
 
     schema = sub.add_parser(

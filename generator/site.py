@@ -1,24 +1,24 @@
-"""MkDocs, at arm's length: version checks, configuration, and the strict build into site/
-(search index included)."""
+"""The site build, at arm's length: configuration (read the way MkDocs reads it), and the
+strict build of site/ by the chosen engine (generator/engines.py), search index included."""
 
 from __future__ import annotations
 
 import logging
-from importlib import metadata
+import os
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import EnvironmentProblem, os_reason
+from .engines import CONFIG_FILE, GENERATED_ENV, MKDOCS, Engine, check_versions, finish, run_child
 from .lock import project_lock
 from .pipeline import DOCS_DIR
 from .progress import NO_PROGRESS, Progress, reporting
 from .search import index_site
+from .sitecheck import check_links
 from .urls import SiteConfig
 from .write import recover, staged_folder
 
-CONFIG_FILE = "mkdocs.yml"
 SITE_DIR = "site"
-SUPPORTED = {"mkdocs": ((1, 6, 1), (2, 0, 0)), "mkdocs-material": ((9, 8, 0), (10, 0, 0))}
 DEFAULT_SITE_NAME = "Explainer Briefs"
 
 # True while `briefs build` runs MkDocs on docs it has just generated (the hooks skip then:
@@ -28,32 +28,13 @@ log = logging.getLogger("mkdocs.plugins.briefs")
 
 
 def generated_by_caller() -> bool:
-    return _state["generated"]
-
-
-def _version(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split(".")[:3]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
-
-
-def check_versions() -> None:
-    for package, (low, high) in SUPPORTED.items():
-        try:
-            found = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            raise EnvironmentProblem(f"{package} is not installed; run `make site` or "
-                                     "`pip install -e .` first") from None
-        if not low <= _version(found) < high:
-            wanted = f">={'.'.join(map(str, low))},<{'.'.join(map(str, high))}"
-            raise EnvironmentProblem(f"{package} {found} is not supported; this project "
-                                     f"needs {package}{wanted}")
+    """True while `briefs build` builds docs/ it has just generated: in this process
+    (MkDocs), or as the parent of this process (ProperDocs, engines.run_child)."""
+    return _state["generated"] or os.environ.get(GENERATED_ENV) == "1"
 
 
 def load_mkdocs_config(root: Path, **overrides: Any) -> Any:
-    check_versions()
+    check_versions(MKDOCS)
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -100,16 +81,30 @@ class _Collect(logging.Handler):
 
 
 def build_site(root: Path, site_dir: Path | None = None, *,
-               progress: Progress = NO_PROGRESS) -> float:
-    """`mkdocs build --strict`, then the Pagefind search index, into a staging folder that
-    replaces site/ only when both succeeded, holding the project lock (no generation changes
-    docs/ while MkDocs reads it). Returns the seconds the search index took. Stages and
-    counts go to `progress`: MkDocs' through the plugin's hooks, which find it in
-    `generator.progress.current()` while the build runs."""
+               progress: Progress = NO_PROGRESS, engine: Engine = MKDOCS) -> float:
+    """The engine's strict build, then the Pagefind search index, into a staging folder
+    that replaces site/ only when both succeeded, holding the project lock (no generation
+    changes docs/ while the engine reads it). Returns the seconds the search index took.
+    Stages and counts go to `progress`: MkDocs' through the plugin's hooks, which find it
+    in `generator.progress.current()` while the build runs; another engine's build is one
+    stage."""
+    target = site_dir or root / SITE_DIR
+    if engine is not MKDOCS:
+        check_versions(engine)
+        with project_lock(root), staged_folder(target) as staging:
+            if not (root / CONFIG_FILE).is_file():
+                raise EnvironmentProblem(f"no {CONFIG_FILE} in {root.name or root}")
+            with progress.stage(f"{engine.label} build"):
+                run_child(engine, root, staging)
+                finish(engine, staging)
+            return _check_and_index(staging, progress)  # the swap follows, as the block ends
+    return _build_with_mkdocs(root, target, progress)
+
+
+def _build_with_mkdocs(root: Path, target: Path, progress: Progress) -> float:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    target = site_dir or root / SITE_DIR
     with project_lock(root), staged_folder(target) as staging:
         config = load_mkdocs_config(root, site_dir=str(staging), strict=True)
         collector = _Collect()
@@ -131,7 +126,15 @@ def build_site(root: Path, site_dir: Path | None = None, *,
         finally:
             _state["generated"] = False
             logger.removeHandler(collector)
-        with progress.stage("search index"):
-            seconds = index_site(staging)  # raises EnvironmentProblem: site/ left as it was
+        seconds = _check_and_index(staging, progress)
         log.info("briefs: search index built in %.1f s", seconds)
     return seconds
+
+
+def _check_and_index(staging: Path, progress: Progress) -> float:
+    """Every engine's site alike: its links checked, then indexed for search. Each raises
+    EnvironmentProblem, and site/ is left as it was."""
+    with progress.stage("link check"):
+        check_links(staging)
+    with progress.stage("search index"):
+        return index_site(staging)

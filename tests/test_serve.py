@@ -119,7 +119,7 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str, server: S
 
 
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[Server]:
+def serving(root: Path, engine: str = "mkdocs") -> Iterator[Server]:
     """`briefs serve` on the project at `root`, once its home page answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
@@ -130,7 +130,8 @@ def serving(root: Path) -> Iterator[Server]:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         process = subprocess.Popen(
-            [*briefs_command(), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [*briefs_command(), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}",
+             "--engine", engine],
             cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
     finally:
@@ -251,3 +252,14 @@ def test_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         assert code in (0, 130), server.output()
         assert "Traceback" not in server.output()
         assert server.get("", timeout=1)[0] == 0  # nothing listens any more
+
+
+def test_properdocs_previews_and_follows_an_edit(tmp_path: Path) -> None:
+    """`briefs serve --engine properdocs`: the same plugin in ProperDocs' own process
+    generates, watches the content and rebuilds after an edit."""
+    with serving(copy_project(tmp_path / "project"), engine="properdocs") as served:
+        status, html = served.get(UNEDITED[0])
+        assert status == 200 and UNEDITED[1] in html
+        assert 'content="mkdocs-ProperDocs' in html  # this engine, not MkDocs
+        served.write_brief("Xi meets Lavrov, previewed by ProperDocs")
+        _shows(served, "Xi meets Lavrov, previewed by ProperDocs")
