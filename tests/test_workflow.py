@@ -131,6 +131,7 @@ def step_index(job: dict[str, Any], predicate: Any) -> int:
 
 LOCKED_INSTALL = "pip install --require-hashes -r requirements.lock"
 PROJECT_INSTALL = "pip install --no-deps --no-build-isolation -e ."
+BUILD = 'briefs build --engine "$BRIEFS_ENGINE"'  # MkDocs unless an input or variable says
 
 
 def test_pull_requests_check_content_then_build_strictly(workflow: dict[str, Any]) -> None:
@@ -142,7 +143,7 @@ def test_pull_requests_check_content_then_build_strictly(workflow: dict[str, Any
     assert setup["with"]["python-version"] == "3.11"
     commands = lines(check)
     assert commands.index(LOCKED_INSTALL) < commands.index("briefs check --format github")
-    assert commands.index("briefs check --format github") < commands.index("briefs build")
+    assert commands.index("briefs check --format github") < commands.index(BUILD)
 
 
 def test_main_builds_with_the_pages_url_then_deploys(workflow: dict[str, Any]) -> None:
@@ -150,7 +151,7 @@ def test_main_builds_with_the_pages_url_then_deploys(workflow: dict[str, Any]) -
     assert build["if"] == "github.event_name != 'pull_request'"
     configure = next(s for s in steps(build) if s.get("uses", "").startswith(
         "actions/configure-pages@"))
-    build_step = next(s for s in steps(build) if s.get("run") == "briefs build")
+    build_step = next(s for s in steps(build) if s.get("run") == BUILD)
     assert build_step["env"]["SITE_URL"] == f"${{{{ steps.{configure['id']}.outputs.base_url }}}}/"
     upload = next(s for s in steps(build) if s.get("uses", "").startswith(
         "actions/upload-pages-artifact@"))
@@ -319,3 +320,31 @@ def test_dependabot_watches_pip_and_actions_weekly() -> None:
     for update in updates.values():
         assert update["directory"] == "/"
         assert update["schedule"]["interval"] == "weekly"
+
+
+def test_a_job_per_engine_runs_the_parity_tests() -> None:
+    from generator.engines import ENGINES
+
+    engines_workflow = load(WORKFLOWS_DIR / "engines.yml")
+    (job,) = engines_workflow["jobs"].values()
+    assert job["strategy"]["matrix"]["engine"] == list(ENGINES)
+    assert job["strategy"]["fail-fast"] == "false"  # one engine failing does not hide another
+    commands = lines(job)
+    assert commands.index(LOCKED_INSTALL) < commands.index(PROJECT_INSTALL)
+    assert 'pytest -q -p no:randomly tests/browser/test_engines.py -k "$ENGINE"' in commands
+    (parity,) = [s for s in steps(job) if "test_engines.py" in s.get("run", "")]
+    assert parity["env"]["ENGINE"] == "${{ matrix.engine }}"
+
+
+def test_the_pages_build_names_its_engine(workflow: dict[str, Any]) -> None:
+    """MkDocs unless a manual run's input or the repository variable names another."""
+    from generator.engines import DEFAULT_ENGINE, ENGINES
+
+    assert workflow["env"]["BRIEFS_ENGINE"] == (
+        f"${{{{ inputs.engine || vars.BRIEFS_ENGINE || '{DEFAULT_ENGINE}' }}}}")
+    engine_input = workflow["on"]["workflow_dispatch"]["inputs"]["engine"]
+    assert engine_input["options"] == list(ENGINES)
+    assert engine_input["default"] == DEFAULT_ENGINE
+    for name in ("check", "build"):
+        assert BUILD in lines(workflow["jobs"][name])
+
