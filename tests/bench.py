@@ -6,8 +6,10 @@
 Builds a synthetic corpus (tests/corpus.py) in a temporary folder, then runs, each in a
 fresh Python process: cold generation (empty docs/), no-op regeneration, regeneration
 after editing one brief's what_happened, regeneration after editing one actor's summary,
-and the MkDocs build (generator.site.build_site). Prints a table and the same figures as
-JSON.
+and the MkDocs build (generator.site.build_site), then search on the site it built, in
+headless Chromium (tools/search_timing.py: bytes and time to the first result, cold and
+warm, at 1x and 4x CPU throttling; "skipped: <reason>" without Chromium or Playwright).
+Prints a table and the same figures as JSON.
 
 Peak memory is the peak resident set size of the step's process, read from VmHWM in
 /proc/self/status when the step ends (with the value after imports, before the step, for
@@ -106,6 +108,23 @@ def _step_mkdocs(root: Path) -> dict[str, Any]:
             "html_files": sum(1 for _ in site.rglob("*.html")),
             "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
             "rss_before_mib": rss_before, "peak_rss_mib": peak_rss_mib()}
+
+
+def _step_search(root: Path) -> dict[str, Any]:
+    """Search in the browser on the site the MkDocs step built (tools/search_timing.py). A
+    missing browser is reported as skipped and any other failure as an error, never
+    failing the benchmark's other figures."""
+    started = time.perf_counter()
+    try:
+        from tools.search_timing import measure
+
+        data = measure(root / "site")
+    except Exception as exc:
+        data = {"error": f"{type(exc).__name__}: {exc}"}
+    data["seconds"] = time.perf_counter() - started
+    data["rss_before_mib"] = 0.0  # the browser runs in its own processes
+    data["peak_rss_mib"] = peak_rss_mib()
+    return data
 
 
 def _step_plain(root: Path) -> dict[str, Any]:
@@ -358,6 +377,8 @@ def run_step(step: str, root: Path, result: Path, profile: Path | None) -> int:
         data = _step_mkdocs(root)
     elif step == "plain":
         data = _step_plain(root)
+    elif step == "search":
+        data = _step_search(root)
     elif step == "profile":
         assert profile is not None
         data = _step_profile(root, profile)
@@ -496,9 +517,10 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                        "bytes": sum(p.stat().st_size for p in (root / "docs").rglob("*")
                                     if p.is_file()),
                        "largest": _largest(root / "docs")}
-    wanted = set(args.steps.split(",")) if args.steps else {*STEPS, "mkdocs", "serve"}
+    wanted = set(args.steps.split(",")) if args.steps else {*STEPS, "mkdocs", "search",
+                                                            "serve"}
     if args.skip_mkdocs:
-        wanted -= {"mkdocs", "serve"}
+        wanted -= {"mkdocs", "search", "serve"}
     if "noop" in wanted:
         steps["noop"] = run("noop", "no-op regeneration")
     if "noop_uncached" in wanted:
@@ -552,6 +574,12 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         results["derived"]["generated_over_plain_cpu"] = (
             results["derived"]["mkdocs_cpu_ms_per_page"]
             / results["derived"]["plain_cpu_ms_per_page"])
+    if "search" in wanted:
+        if "mkdocs" not in steps:  # the site to search (without the plain baseline)
+            steps["mkdocs"] = run("mkdocs", "MkDocs build (strict), for the search step")
+        steps["search"] = run("search", "search in the browser (Chromium): bytes and time to "
+                                        "the first result")
+        _progress("  " + _search_lines(steps["search"]).replace("\n", "\n  "))
     if "serve" in wanted:
         steps["serve"] = run("serve", "briefs serve: from saving a brief to the served page")
     if args.profile:
@@ -559,6 +587,12 @@ def run_benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         results["profile"] = run("profile", "profiling cold generation",
                                  Path(args.profile).resolve())
     return results
+
+
+def _search_lines(step: dict[str, Any]) -> str:
+    from tools.search_timing import format_figures
+
+    return format_figures(step)
 
 
 def format_table(results: dict[str, Any]) -> str:
@@ -622,6 +656,9 @@ def format_table(results: dict[str, Any]) -> str:
                      "served page " + ", ".join(f"{t:.2f}" for t in served["samples"])
                      + f" s (median {served['seconds']:.2f} s); server peak RSS "
                      f"{served['peak_rss_mib']:.0f} MiB")
+    search = results["steps"].get("search")
+    if search:
+        lines += ["", _search_lines(search)]
     docs = results.get("docs")
     if docs:
         largest = ", ".join(f"{f['path']} {f['bytes'] / 1e3:.0f} kB" for f in docs["largest"])
@@ -657,13 +694,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="also write the results to this file")
     p.add_argument("--skip-mkdocs", action="store_true", help="time generation only")
     p.add_argument("--steps", help="comma-separated subset of noop, noop_uncached, brief_edit, "
-                                   "actor_edit, mkdocs, serve (cold generation always runs); "
-                                   "default: all")
+                                   "story_join, actor_edit, mkdocs, search, serve (cold "
+                                   "generation always runs; search builds the site if mkdocs "
+                                   "is not asked for); default: all")
     p.add_argument("--profile", help="also profile cold generation; write the cProfile dump here")
     p.add_argument("--workdir", help="work in this (new or empty) folder and keep it")
     p.add_argument("--no-snapshot", action="store_true",
                    help="run the repository's generator/ live instead of a copy taken at start")
-    p.add_argument("--step", choices=(*STEPS, "mkdocs", "plain", "serve", "profile", "phases"),
+    p.add_argument("--step", choices=(*STEPS, "mkdocs", "plain", "search", "serve", "profile",
+                                      "phases"),
                    help=argparse.SUPPRESS)
     p.add_argument("--root", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
