@@ -8,7 +8,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from generator import cli
 from generator.pipeline import generate_files
+from tests.conftest import copy_project
 from tests.test_golden import CONFIG
 
 
@@ -36,3 +40,34 @@ def test_brief_jsonld_names_each_entity_once(project: Path) -> None:
         named = {re.sub(r"^.*?/((?:actors|glossary)/[a-z0-9-]+)/$", r"\1", i)
                  for i in about + mentions}
         assert linked and linked <= named, path
+
+
+# ---------------------------------------------------------------- the built site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("weight") / "project")
+    assert cli.main(["--root", str(root), "build", "--quiet"]) == 0
+    return root / "site"
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.mark.slow
+def test_theme_icons_are_css_not_inline_svg(site: Path) -> None:
+    """The logo (twice), menu, palette toggles, search and back-to-top icons are drawn by
+    assets/briefs.css (masks from data URIs), not repeated as inline SVG on every page; and
+    every icon a page asks for has its rule, so none is drawn blank."""
+    css = (site / "assets" / "briefs.css").read_text(encoding="utf-8")
+    defined = set(re.findall(r"\.briefs-icon--([a-z0-9-]+) \{ --briefs-icon: url\(", css))
+    for path, html in _pages(site).items():
+        assert "<svg" not in html, path
+        used = set(re.findall(r'class="briefs-icon briefs-icon--([a-z0-9-]+)"', html))
+        assert used <= defined, (path, used - defined)
+    brief = _pages(site)["briefs/xi-lavrov-beijing-talks/index.html"]
+    assert len(re.findall(r'class="briefs-icon ', brief)) == 7  # logo x2, menu, 2 palettes,
+    # search, back to top
