@@ -71,3 +71,16 @@ def test_theme_icons_are_css_not_inline_svg(site: Path) -> None:
     brief = _pages(site)["briefs/xi-lavrov-beijing-talks/index.html"]
     assert len(re.findall(r'class="briefs-icon ', brief)) == 7  # logo x2, menu, 2 palettes,
     # search, back to top
+
+
+@pytest.mark.slow
+def test_material_config_has_only_what_the_site_uses(site: Path) -> None:
+    """No search worker path and no translations of Material's search or version selector
+    on every page (the search plugin is off); what the bundle needs is there."""
+    for path, html in _pages(site).items():
+        found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html)
+        assert found is not None, path
+        config = json.loads(found[1])
+        assert set(config) == {"base", "features", "translations"}, path
+        assert set(config["translations"]) == {"clipboard.copy", "clipboard.copied"}, path
+        assert "navigation.top" in config["features"], path
