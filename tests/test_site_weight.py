@@ -84,3 +84,24 @@ def test_material_config_has_only_what_the_site_uses(site: Path) -> None:
         assert set(config) == {"base", "features", "translations"}, path
         assert set(config["translations"]) == {"clipboard.copy", "clipboard.copied"}, path
         assert "navigation.top" in config["features"], path
+
+
+def test_long_lists_are_compact_rows(tmp_path: Path) -> None:
+    """Every brief of an actor or a term, and a tag's pages after the first, list briefs as
+    a date and a linked title: no card, no dek, no tags (the first page of a tag, the
+    briefs index and the profiles keep cards). Small page sizes: the `pagination` state
+    of tests/test_golden_states.py."""
+    from tests.test_golden_states import _pages
+
+    pages = _pages(tmp_path, "pagination")
+    compact = [p for p in pages if re.fullmatch(
+        r"(actors|glossary)/[^/]+/briefs(/page/\d+)?\.md|tags/[^/]+/page/\d+\.md", p)]
+    assert {p.split("/")[0] for p in compact} == {"actors", "glossary", "tags"}
+    for path in compact:
+        page = pages[path]
+        assert 'class="brief-row"' in page and "brief-card" not in page, path
+        assert "Hearing" not in page, path  # the deks of the state's briefs
+        rows = re.findall(r'<li class="brief-row">.*?</li>', page)
+        assert all(len(row) < 200 for row in rows), path
+    for path in ("tags/transport.md", "briefs/index.md", "actors/zoe-obrien.md"):
+        assert 'class="brief-card"' in pages[path], path
