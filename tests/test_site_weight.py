@@ -105,3 +105,18 @@ def test_long_lists_are_compact_rows(tmp_path: Path) -> None:
         assert all(len(row) < 200 for row in rows), path
     for path in ("tags/transport.md", "briefs/index.md", "actors/zoe-obrien.md"):
         assert 'class="brief-card"' in pages[path], path
+
+
+def test_event_rows_link_their_brief_without_its_dek(tmp_path: Path) -> None:
+    """An event's "From <brief>" link has no title: lists of a hundred events (an actor's
+    events, a timeline year) would carry a hundred deks."""
+    from tests.test_golden_states import _pages
+
+    pages = _pages(tmp_path, "pagination")
+    events = [p for p in pages if re.fullmatch(r"actors/[^/]+/events(/page/\d+)?\.md|"
+                                                r"timeline/\d+(/page/\d+)?\.md", p)]
+    assert events
+    for path in events:
+        assert 'class="timeline__event"' in pages[path], path
+        assert not re.search(r'<a href="[^"]*/briefs/[^"]+" class="ref ref-brief" title=',
+                             pages[path]), path

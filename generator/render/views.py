@@ -415,7 +415,9 @@ class RendererBase:
             "iso": event.date.iso,
             "text": self.text(from_page, event.text, inline=True),
             "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
-            "brief": self.link(from_page, brief_id),
+            # no dek as the title: the event's own text says what it is about, and a page of
+            # a hundred events would carry a hundred deks (~150 B each)
+            "brief": self.link(from_page, brief_id).bare,
         }
 
 
