@@ -120,3 +120,22 @@ def test_event_rows_link_their_brief_without_its_dek(tmp_path: Path) -> None:
         assert 'class="timeline__event"' in pages[path], path
         assert not re.search(r'<a href="[^"]*/briefs/[^"]+" class="ref ref-brief" title=',
                              pages[path]), path
+
+
+def test_feed_entries_say_each_thing_once(tmp_path: Path) -> None:
+    """The feed has the author, not each entry (Atom: entries inherit it); an entry's
+    content is there only when it says more than its summary (its updates)."""
+    from tests.test_golden_states import _pages
+
+    pages = _pages(tmp_path, "stories")
+    feeds = {p: page for p, page in pages.items() if p.endswith(".xml") and "<entry>" in page}
+    assert len(feeds) > 3
+    with_updates = 0
+    for path, feed in feeds.items():
+        assert feed.count("<author>") == 1 and feed.index("<author>") < feed.index("<entry>")
+        for entry in re.findall(r"<entry>.*?</entry>", feed, re.DOTALL):
+            assert "<summary>" in entry, path
+            if "<content" in entry:
+                assert "Updates" in entry, path
+                with_updates += 1
+    assert with_updates
