@@ -139,3 +139,16 @@ def test_feed_entries_say_each_thing_once(tmp_path: Path) -> None:
                 assert "Updates" in entry, path
                 with_updates += 1
     assert with_updates
+
+
+@pytest.mark.slow
+def test_palette_script_is_a_file_not_inline(site: Path) -> None:
+    """The script that applies the reader's colour scheme is assets/palette.js, loaded where
+    Material wrote it inline (700 bytes on every page)."""
+    assert "__md_get(\"__palette\")" in (site / "assets" / "palette.js").read_text("utf-8")
+    for path, html in _pages(site).items():
+        assert "var palette=" not in html, path
+        script = re.search(r'<script src="([^"]*assets/palette\.js)"></script>', html)
+        assert script is not None, path
+        # after the palette's inputs it reads, before the content
+        assert html.index('name="__palette"') < script.start() < html.index("md-content"), path
