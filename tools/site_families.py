@@ -1,7 +1,9 @@
 """Where a built site's bytes go: files and bytes per page family, projected to more briefs.
 
-    python -m tools.site_families SITE --briefs N [--json OUT] [--project M]
+    python -m tools.site_families SITE --briefs N [--docs DOCS] [--json OUT] [--project M]
     python -m tools.site_families --fit A.json B.json [--project M]
+    python -m tools.site_families --docs DOCS --briefs M --json OUT
+    python -m tools.site_families --from-docs BUILT.json DOCS.json
     python -m tools.site_families --anatomy PAGE.html
 
 The first form sorts every file under SITE (a built site) into a family by its path (brief
@@ -11,7 +13,12 @@ briefs from this one measurement: a family that grows with the briefs (its `grow
 scales by M / N, the others stay as they are. That undercounts whatever grows more slowly
 than the briefs but does grow (actor pages list more, more tags and years exist), so
 `--fit` takes two measurements of the same corpus shape at two sizes (the JSON of the
-first form) and projects each family along the straight line through them.
+first form) and projects each family along the straight line through them. That one
+overcounts what stops growing (feeds of at most 50 entries, actors' pages of at most 10
+cards). Closest: `--from-docs` projects from the generated docs at the target size itself
+(minutes to generate, where building them takes a quarter of an hour or more), each page
+its Markdown plus what a build of the same code at a smaller size adds to a page of its
+family.
 
 `--anatomy` splits one built page into its parts (head with its JSON-LD, header, tabs,
 navigation sidebar, table of contents, article, footer, scripts) by the markers Material's
@@ -69,9 +76,19 @@ def family(path: str) -> str:
     return next(name for name, pattern in _PATTERNS if pattern.fullmatch(path))
 
 
-def measure(site: Path) -> dict[str, Family]:
+def built_path(doc: str) -> str:
+    """The built file a generated one becomes: `briefs/x.md` -> `briefs/x/index.html`,
+    `tags/index.md` -> `tags/index.html` (use_directory_urls); other files as they are."""
+    if not doc.endswith(".md"):
+        return doc
+    stem = doc[:-3]
+    return stem + ".html" if stem == "index" or stem.endswith("/index") else stem + "/index.html"
+
+
+def measure(site: Path, *, docs: bool = False) -> dict[str, Family]:
     """Files and bytes of each family under `site` (symbolic links neither followed nor
-    counted, as tools/site_size.py counts)."""
+    counted, as tools/site_size.py counts); with `docs`, under a generated docs folder,
+    each file in the family of the page it becomes."""
     families = {name: Family() for name in FAMILIES}
     stack = [""]
     while stack:
@@ -83,7 +100,7 @@ def measure(site: Path) -> dict[str, Family]:
                 if stat.S_ISDIR(info.st_mode):
                     stack.append(rel + "/")
                 elif stat.S_ISREG(info.st_mode):
-                    counted = families[family(rel)]
+                    counted = families[family(built_path(rel) if docs else rel)]
                     counted.files += 1
                     counted.bytes += info.st_size
     return families
@@ -102,6 +119,29 @@ def fit(a: dict[str, Family], a_briefs: int, b: dict[str, Family], b_briefs: int
     for name in FAMILIES:
         slope = (b[name].bytes - a[name].bytes) / (b_briefs - a_briefs)
         out[name] = max(0, round(b[name].bytes + slope * (target - b_briefs)))
+    return out
+
+
+def from_docs(site: dict[str, Family], docs: dict[str, Family], briefs: int,
+              target_docs: dict[str, Family], target: int) -> dict[str, int]:
+    """Bytes per family at `target` briefs from the generated docs at `target` (which take
+    a few minutes to make, where a build takes a quarter of an hour or more) and a build
+    at `briefs`: a page is its Markdown plus what the build adds to a page of its family
+    there (theme, headings, table of contents; less the front matter). pagefind/ grows
+    with the briefs from the build's figure, the sitemap with the pages, assets stay."""
+    out = {}
+    pages = sum(f.files for name, f in target_docs.items() if name not in ("assets", "feeds"))
+    built_pages = sum(f.files for name, f in docs.items() if name not in ("assets", "feeds"))
+    for name in FAMILIES:
+        if name == "pagefind":
+            out[name] = round(site[name].bytes * target / briefs)
+        elif name == "sitemap":
+            out[name] = round(site[name].bytes * pages / max(1, built_pages))
+        elif name == "assets" or not docs[name].files:
+            out[name] = site[name].bytes
+        else:
+            added = (site[name].bytes - docs[name].bytes) / docs[name].files
+            out[name] = round(target_docs[name].bytes + target_docs[name].files * added)
     return out
 
 
@@ -130,16 +170,21 @@ def table(measured: dict[str, Family], projected: dict[str, int] | None,
     return lines
 
 
-def dump(measured: dict[str, Family], briefs: int) -> str:
-    return json.dumps({"briefs": briefs, "families": {
-        name: {"files": f.files, "bytes": f.bytes} for name, f in measured.items()}},
-        indent=1)
+def dump(measured: dict[str, Family], briefs: int,
+         docs: dict[str, Family] | None = None) -> str:
+    def plain(families: dict[str, Family]) -> dict[str, dict[str, int]]:
+        return {name: {"files": f.files, "bytes": f.bytes} for name, f in families.items()}
+
+    data: dict[str, object] = {"briefs": briefs, "families": plain(measured)}
+    if docs is not None:
+        data["docs"] = plain(docs)
+    return json.dumps(data, indent=1)
 
 
-def load(path: Path) -> tuple[dict[str, Family], int]:
+def load(path: Path, key: str = "families") -> tuple[dict[str, Family], int]:
     data = json.loads(path.read_text(encoding="utf-8"))
     families = {name: Family() for name in FAMILIES}
-    for name, counted in data["families"].items():
+    for name, counted in data[key].items():
         families[name] = Family(counted["files"], counted["bytes"])
     return families, int(data["briefs"])
 
@@ -196,6 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="project along the line through two measurements")
     parser.add_argument("--anatomy", type=Path, metavar="PAGE.html",
                         help="the parts of one built page instead")
+    parser.add_argument("--docs", type=Path, metavar="DOCS",
+                        help="also measure the generated docs the site was built from (in "
+                             "the JSON: what --from-docs needs); without SITE: only them")
+    parser.add_argument("--from-docs", nargs=2, type=Path, metavar=("BUILT.json", "DOCS.json"),
+                        help="project a site from its generated docs (DOCS.json, from --docs "
+                             "alone) and a build of the same code (BUILT.json, SITE --docs)")
     args = parser.parse_args(argv)
     if args.anatomy:
         parts = anatomy(args.anatomy.read_text(encoding="utf-8"))
@@ -211,14 +262,30 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{a_briefs:,} and {b_briefs:,}")
         print("\n".join(table(b, fit(a, a_briefs, b, b_briefs, args.project), args.project)))
         return 0
+    if args.from_docs:
+        site, briefs = load(args.from_docs[0])
+        docs, _ = load(args.from_docs[0], "docs")
+        target_docs, target = load(args.from_docs[1], "docs")
+        print(f"built at {briefs:,} briefs; projected to the {target:,} briefs of the docs "
+              "measured, a page as its Markdown plus what the build adds to its family")
+        print("\n".join(table(site, from_docs(site, docs, briefs, target_docs, target),
+                              target)))
+        return 0
+    if args.site is None and args.docs and args.briefs and args.json:
+        args.json.write_text(dump({n: Family() for n in FAMILIES}, args.briefs,
+                                  measure(args.docs, docs=True)) + "\n", encoding="utf-8")
+        return 0
     if args.site is None or args.briefs is None:
-        parser.error("give a site folder and --briefs (or --fit, or --anatomy)")
+        parser.error("give a site folder and --briefs (or --fit, --from-docs, --anatomy, or "
+                     "--docs with --briefs and --json)")
     if not args.site.is_dir():
         print(f"site_families: {args.site} is not a folder", file=sys.stderr)
         return 2
     measured = measure(args.site)
     if args.json:
-        args.json.write_text(dump(measured, args.briefs) + "\n", encoding="utf-8")
+        docs_measured = measure(args.docs, docs=True) if args.docs else None
+        args.json.write_text(dump(measured, args.briefs, docs_measured) + "\n",
+                             encoding="utf-8")
     print(f"measured at {args.briefs:,} briefs; families marked as growing scaled by "
           f"{args.project:,} / {args.briefs:,}, the others as they are")
     print("\n".join(table(measured, project(measured, args.briefs, args.project),
