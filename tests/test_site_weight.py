@@ -152,3 +152,19 @@ def test_palette_script_is_a_file_not_inline(site: Path) -> None:
         assert script is not None, path
         # after the palette's inputs it reads, before the content
         assert html.index('name="__palette"') < script.start() < html.index("md-content"), path
+
+
+def test_related_briefs_are_cards_without_tags(tmp_path: Path) -> None:
+    """A brief's related briefs keep title, date and dek, without their tags (a third of
+    five cards on every brief page); cards elsewhere keep their tags."""
+    from tests.test_golden_states import _pages
+
+    pages = _pages(tmp_path, "pagination")
+    related = {p: page.split("## Related briefs", 1)[1].split("\n## ", 1)[0]
+               if "## Related briefs" in page else ""
+               for p, page in pages.items() if re.fullmatch(r"briefs/fare-[^/]+\.md", p)}
+    assert related and all(related.values())
+    for path, part in related.items():
+        assert 'class="brief-card"' in part and 'class="brief-card__dek"' in part, path
+        assert 'class="tag"' not in part, path
+    assert 'class="tag"' in pages["briefs/index.md"].split('class="brief-cards"', 1)[1]

@@ -207,7 +207,7 @@ class RendererBase:
         self.names = FacetText(self.graph.facets, "name")
         self.tooltips = FacetText(self.graph.facets, "tooltip")
         self._links: dict[tuple[int, str], LinkView] = {}
-        self._cards: dict[tuple[int, str], Markup] = {}
+        self._cards: dict[tuple[int, str, bool], Markup] = {}
         self._rows: dict[tuple[int, str], Markup] = {}
 
     # ------------------------------------------------------------ helpers for views
@@ -319,10 +319,12 @@ class RendererBase:
         """The facets of every entity of a kind (listing pages; a full run has them all)."""
         return facets_of(self.graph.facets, cls)
 
-    def card(self, from_page: str, brief_id: str) -> Markup:
-        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
+    def card(self, from_page: str, brief_id: str, *, tags: bool = True) -> Markup:
+        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth;
+        without its tags (`tags=False`) where they would say little (a brief's related
+        briefs: five cards, a third of their bytes)."""
         self._reads.add(f"facet:{brief_id}")  # also when the card comes from the cache
-        key = (urls.page_url(from_page).count("/"), brief_id)
+        key = (urls.page_url(from_page).count("/"), brief_id, tags)
         html = self._cards.get(key)
         if html is None:
             brief = facet_as(self.graph.facets, brief_id, BriefFacet)
@@ -331,7 +333,7 @@ class RendererBase:
                 "dek": brief.tooltip,
                 "date": date_view(brief.date),
                 "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
-                         for t in brief.tags],
+                         for t in brief.tags] if tags else [],
             }
             html = Markup(self.template("_card.j2", card=view))
             self._cards[key] = html
