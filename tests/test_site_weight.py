@@ -168,3 +168,24 @@ def test_related_briefs_are_cards_without_tags(tmp_path: Path) -> None:
         assert 'class="brief-card"' in part and 'class="brief-card__dek"' in part, path
         assert 'class="tag"' not in part, path
     assert 'class="tag"' in pages["briefs/index.md"].split('class="brief-cards"', 1)[1]
+
+
+CHROME_BUDGET = 11_000  # bytes of theme around the included brief's article and JSON-LD
+
+
+@pytest.mark.slow
+def test_theme_chrome_stays_within_budget(site: Path) -> None:
+    """What the theme adds around a page's article (head, header, tabs, drawer navigation,
+    table of contents, scripts), JSON-LD aside: 13.7 KB on the included brief before the
+    trims above (inline icons, the full __config, the inline palette script), 10.8 KB after.
+    Every page: at most the brief's budget and a long table of contents (the guide's)."""
+    from tools.site_families import anatomy
+
+    def chrome(html: str) -> int:
+        parts = dict(anatomy(html))
+        return len(html.encode("utf-8")) - parts["article"] - parts["JSON-LD"]
+
+    pages = _pages(site)
+    assert chrome(pages["briefs/xi-lavrov-beijing-talks/index.html"]) <= CHROME_BUDGET
+    over = {p: chrome(html) for p, html in pages.items() if chrome(html) > CHROME_BUDGET + 2_000}
+    assert over == {}
