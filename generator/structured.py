@@ -49,7 +49,13 @@ def brief_jsonld(graph: Graph, config: SiteConfig, brief_id: str) -> dict[str, A
     outlet = brief.source.outlet or (meta.outlet if meta else None)
     if outlet:
         based_on["publisher"] = {"@type": "Organization", "name": outlet}
-    about = list(dict.fromkeys([*brief.actors, *(p.actor for p in brief.perspectives)]))
+    about = [a for a in dict.fromkeys([*brief.actors, *(p.actor for p in brief.perspectives)])
+             if graph.is_actor(a)]
+    # `mentions` names what the brief also links to, once: what `about` has is not repeated
+    # (a brief's actors are nearly all mentioned too; listing them twice was ~1 KB a page).
+    in_about = set(about)
+    mentioned = [e for e in (*graph.brief_actors[brief_id], *graph.brief_terms[brief_id])
+                 if e not in in_about]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "BackgroundNewsArticle",
@@ -60,9 +66,8 @@ def brief_jsonld(graph: Graph, config: SiteConfig, brief_id: str) -> dict[str, A
         "datePublished": brief.date.isoformat(),
         "dateModified": (brief.updated or brief.date).isoformat(),
         "keywords": list(brief.tags),
-        "about": [entity_ref(graph, config, a) for a in about if graph.is_actor(a)],
-        "mentions": [entity_ref(graph, config, e) for e in
-                     (*graph.brief_actors[brief_id], *graph.brief_terms[brief_id])],
+        "about": [entity_ref(graph, config, a) for a in about],
+        "mentions": [entity_ref(graph, config, e) for e in mentioned] or None,
         "isBasedOn": based_on,
         "isPartOf": entity_ref(graph, config, brief.story) if brief.story else None,
         "correction": [{"@type": "CorrectionComment", "text": note,

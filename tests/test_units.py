@@ -427,3 +427,18 @@ def render(target: LinkTarget) -> str:
     from generator.text import anchor
 
     return anchor(target, target.label)
+
+
+def test_scheme_colours_are_declared_where_the_scheme_is() -> None:
+    """A custom property made of Material's scheme colours resolves where it is declared:
+    declared on :root alone it keeps the light scheme's value in the dark one (muted text
+    at 1.2:1). Every rule that declares one also applies to [data-md-color-scheme]."""
+    import re
+
+    from tests.conftest import REPO
+
+    css = (REPO / "site_templates" / "assets" / "briefs.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^{}]*--[\w-]+:\s*var\(--md-[^{}]*)\}", css)
+    assert rules
+    for selector, _ in rules:
+        assert "[data-md-color-scheme]" in selector, selector.strip()

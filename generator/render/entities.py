@@ -74,7 +74,7 @@ class EntityPages(RendererBase):
                 "Relations between the actors of this brief"),
             "actors": [self.link(path, a) for a in self.graph.brief_actors[brief_id]],
             "terms": [self.link(path, t) for t in self.graph.brief_terms[brief_id]],
-            "related": [self.card(path, b) for b in self.graph.related[brief_id]],
+            "related": [self.card(path, b, tags=False) for b in self.graph.related[brief_id]],
             "updates": [{"date": date_view(u.date), "kind": u.kind,
                          "id": facet.correction_anchor(i) if u.kind == "correction" else "",
                          "note": rich(("updates", i, "note"))}

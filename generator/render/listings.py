@@ -138,10 +138,12 @@ class ListingPages(RendererBase):
         size = paging.BRIEFS_PER_PAGE
         count = paging.page_count(len(brief_ids), size)
         suffix = page_suffix(number, count)
+        shown = paging.page_items(brief_ids, number, size)
         return self.render("tag.md.j2", path, tag=tag, title=f"Tag: {tag}{suffix}",
                            description=f"Briefs tagged {tag}{suffix}",
-                           cards=[self.card(path, b)
-                                  for b in paging.page_items(brief_ids, number, size)],
+                           # cards on the first page, compact rows on the later ones
+                           cards=[self.card(path, b) for b in shown] if number == 1 else [],
+                           rows=[self.row(path, b) for b in shown] if number > 1 else [],
                            tags_href=self.href(path, urls.TAGS_INDEX),
                            feed=urls.feed_path(first),
                            feed_href=self.href(path, urls.feed_path(first)),
@@ -149,7 +151,8 @@ class ListingPages(RendererBase):
 
     def mentions_page(self, entity_id: str, number: int = 1) -> tuple[str, str]:
         """Page `number` of every brief an actor appears in or a term is used in, newest
-        first (the entity's own page shows the newest few, paging.PROFILE_BRIEFS)."""
+        first, as compact rows (the entity's own page shows the newest few as cards,
+        paging.PROFILE_BRIEFS)."""
         kind = self.graph.kind_of(entity_id)
         first = urls.mentions_path(kind, entity_id)
         path = urls.numbered_path(first, number)
@@ -163,7 +166,7 @@ class ListingPages(RendererBase):
             "mentions.md.j2", path, title=f"Briefs that {verb} {owner.text}{suffix}",
             description=f"Every brief that {verbs} {owner.text}, newest first{suffix}.",
             owner=owner, verb=verbs,
-            cards=[self.card(path, b) for b in paging.page_items(briefs, number, size)],
+            rows=[self.row(path, b) for b in paging.page_items(briefs, number, size)],
             pager=self.pager(first, number, count))
 
     def tags_index(self) -> tuple[str, str]:

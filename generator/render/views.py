@@ -207,7 +207,8 @@ class RendererBase:
         self.names = FacetText(self.graph.facets, "name")
         self.tooltips = FacetText(self.graph.facets, "tooltip")
         self._links: dict[tuple[int, str], LinkView] = {}
-        self._cards: dict[tuple[int, str], Markup] = {}
+        self._cards: dict[tuple[int, str, bool], Markup] = {}
+        self._rows: dict[tuple[int, str], Markup] = {}
 
     # ------------------------------------------------------------ helpers for views
 
@@ -318,10 +319,12 @@ class RendererBase:
         """The facets of every entity of a kind (listing pages; a full run has them all)."""
         return facets_of(self.graph.facets, cls)
 
-    def card(self, from_page: str, brief_id: str) -> Markup:
-        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth."""
+    def card(self, from_page: str, brief_id: str, *, tags: bool = True) -> Markup:
+        """A brief's card (site_templates/pages/_card.j2), the same on pages of one depth;
+        without its tags (`tags=False`) where they would say little (a brief's related
+        briefs: five cards, a third of their bytes)."""
         self._reads.add(f"facet:{brief_id}")  # also when the card comes from the cache
-        key = (urls.page_url(from_page).count("/"), brief_id)
+        key = (urls.page_url(from_page).count("/"), brief_id, tags)
         html = self._cards.get(key)
         if html is None:
             brief = facet_as(self.graph.facets, brief_id, BriefFacet)
@@ -330,10 +333,24 @@ class RendererBase:
                 "dek": brief.tooltip,
                 "date": date_view(brief.date),
                 "tags": [LinkView(urls.relative_url(from_page, urls.tag_path(t)), t, css="tag")
-                         for t in brief.tags],
+                         for t in brief.tags] if tags else [],
             }
             html = Markup(self.template("_card.j2", card=view))
             self._cards[key] = html
+        return html
+
+    def row(self, from_page: str, brief_id: str) -> Markup:
+        """A brief as one compact row of a long list (site_templates/pages/_row.j2): its
+        date and its title, linked, without the dek and tags a card has (a third of its
+        bytes). The same on pages of one depth."""
+        self._reads.add(f"facet:{brief_id}")  # also when the row comes from the cache
+        key = (urls.page_url(from_page).count("/"), brief_id)
+        html = self._rows.get(key)
+        if html is None:
+            brief = facet_as(self.graph.facets, brief_id, BriefFacet)
+            view = {"link": self.link(from_page, brief_id).bare, "date": date_view(brief.date)}
+            html = Markup(self.template("_row.j2", row=view))
+            self._rows[key] = html
         return html
 
     def story_card(self, from_page: str, story_id: str) -> dict[str, Any]:
@@ -400,7 +417,9 @@ class RendererBase:
             "iso": event.date.iso,
             "text": self.text(from_page, event.text, inline=True),
             "actors": [self.link(from_page, a) for a in event.actors if a in self.names],
-            "brief": self.link(from_page, brief_id),
+            # no dek as the title: the event's own text says what it is about, and a page of
+            # a hundred events would carry a hundred deks (~150 B each)
+            "brief": self.link(from_page, brief_id).bare,
         }
 
 

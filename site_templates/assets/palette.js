@@ -1,0 +1,5 @@
+// Material 9.8's partials/javascripts/palette.html, as a file: the colour scheme a reader
+// chose, applied before the page is drawn. Every page loaded it inline (700 bytes each);
+// the header loads it from here, at the same place, still blocking (cached after the
+// first page). Keep in step with the theme when upgrading it.
+var palette=__md_get("__palette");if(palette&&palette.color){if("(prefers-color-scheme)"===palette.color.media){var media=matchMedia("(prefers-color-scheme: light)"),input=document.querySelector(media.matches?"[data-md-color-media='(prefers-color-scheme: light)']":"[data-md-color-media='(prefers-color-scheme: dark)']");palette.color.media=input.getAttribute("data-md-color-media"),palette.color.scheme=input.getAttribute("data-md-color-scheme"),palette.color.primary=input.getAttribute("data-md-color-primary"),palette.color.accent=input.getAttribute("data-md-color-accent")}for(var[key,value]of Object.entries(palette.color))document.body.setAttribute("data-md-color-"+key,value)}
