@@ -27,7 +27,7 @@ def test_brief_jsonld_names_each_entity_once(project: Path) -> None:
     brief page. Everything the brief links to is still named, in one or the other."""
     files = generate_files(project, CONFIG).files
     briefs = {p: d.decode() for p, d in files.items()
-              if re.fullmatch(r"briefs/[^/]+\.md", p) and p != "briefs/index.md"}
+              if re.fullmatch(r"briefs/[^/]+/index\.md", p)}
     assert briefs
     for path, page in briefs.items():
         data = json.loads(json.loads(_front(page, "jsonld")))
@@ -95,7 +95,7 @@ def test_long_lists_are_compact_rows(tmp_path: Path) -> None:
 
     pages = _pages(tmp_path, "pagination")
     compact = [p for p in pages if re.fullmatch(
-        r"(actors|glossary)/[^/]+/briefs(/page/\d+)?\.md|tags/[^/]+/page/\d+\.md", p)]
+        r"(actors|glossary)/[^/]+/briefs/(page/\d+/)?index\.md|tags/[^/]+/page/\d+/index\.md", p)]
     assert {p.split("/")[0] for p in compact} == {"actors", "glossary", "tags"}
     for path in compact:
         page = pages[path]
@@ -103,7 +103,7 @@ def test_long_lists_are_compact_rows(tmp_path: Path) -> None:
         assert "Hearing" not in page, path  # the deks of the state's briefs
         rows = re.findall(r'<li class="brief-row">.*?</li>', page)
         assert all(len(row) < 200 for row in rows), path
-    for path in ("tags/transport.md", "briefs/index.md", "actors/zoe-obrien.md"):
+    for path in ("tags/transport/index.md", "briefs/index.md", "actors/zoe-obrien/index.md"):
         assert 'class="brief-card"' in pages[path], path
 
 
@@ -113,8 +113,8 @@ def test_event_rows_link_their_brief_without_its_dek(tmp_path: Path) -> None:
     from tests.test_golden_states import _pages
 
     pages = _pages(tmp_path, "pagination")
-    events = [p for p in pages if re.fullmatch(r"actors/[^/]+/events(/page/\d+)?\.md|"
-                                                r"timeline/\d+(/page/\d+)?\.md", p)]
+    events = [p for p in pages if re.fullmatch(r"actors/[^/]+/events/(page/\d+/)?index\.md|"
+                                                r"timeline/\d+/(page/\d+/)?index\.md", p)]
     assert events
     for path in events:
         assert 'class="timeline__event"' in pages[path], path
@@ -162,7 +162,7 @@ def test_related_briefs_are_cards_without_tags(tmp_path: Path) -> None:
     pages = _pages(tmp_path, "pagination")
     related = {p: page.split("## Related briefs", 1)[1].split("\n## ", 1)[0]
                if "## Related briefs" in page else ""
-               for p, page in pages.items() if re.fullmatch(r"briefs/fare-[^/]+\.md", p)}
+               for p, page in pages.items() if re.fullmatch(r"briefs/fare-[^/]+/index\.md", p)}
     assert related and all(related.values())
     for path, part in related.items():
         assert 'class="brief-card"' in part and 'class="brief-card__dek"' in part, path
