@@ -59,12 +59,14 @@ class Engine:
     runs_plugin: bool  # runs the `briefs` MkDocs plugin (compaction, serve-time generation)
     serves: bool  # `briefs serve` can preview with it (regenerating on every edit)
     writes_sitemap_gz: bool
+    private: bool = False  # builds in a private project with a derived configuration
 
     def command(self, root: Path, site_dir: Path) -> list[str]:
         """The child process that builds `site_dir` (not used for MkDocs, in-process); for
-        Zensical, `root` is its private project."""
-        if self.name == "zensical":
-            return [sys.executable, "-m", "zensical", "build", "--clean", "--strict",
+        an engine with a private project, `root` is that project (its site folder is
+        `_BUILT` there, and its cache is cleared)."""
+        if self.private:
+            return [sys.executable, "-m", self.name, "build", "--clean", "--strict",
                     "-f", str(root / DERIVED_CONFIG)]
         return [sys.executable, "-m", self.name, "build", "--strict", "-f",
                 str(root / CONFIG_FILE), "-d", str(site_dir)]
@@ -77,7 +79,7 @@ ENGINES: Mapping[str, Engine] = {engine.name: engine for engine in (
     Engine("properdocs", "ProperDocs", "properdocs", (1, 6, 7), (1, 7, 0), "properdocs",
            runs_plugin=True, serves=True, writes_sitemap_gz=True),
     Engine("zensical", "Zensical", "zensical", (0, 0, 73), (0, 0, 74), "zensical",
-           runs_plugin=False, serves=False, writes_sitemap_gz=False),
+           runs_plugin=False, serves=False, writes_sitemap_gz=False, private=True),
 )}
 DEFAULT_ENGINE = MKDOCS.name
 
@@ -165,7 +167,7 @@ def run_child(engine: Engine, root: Path, site_dir: Path) -> None:
     env = {**os.environ, GENERATED_ENV: "1"}
     work = root / ZENSICAL_WORK
     try:
-        project = private_project(root) if engine.name == "zensical" else root
+        project = private_project(root) if engine.private else root
         done = subprocess.run(engine.command(project, site_dir), cwd=project, env=env,
                               capture_output=True, text=True, check=False)
         if done.returncode == 0 and project is not root:
