@@ -1,6 +1,7 @@
 /* Site search: the header's search dialog over the Pagefind index in the site's own
-   pagefind/ folder. Pagefind loads its index in pieces, on the first query only. Opened by
-   the header button or the `/` and `s` keys; arrow keys move between the results. */
+   pagefind/ folder. Pagefind loads its index in pieces, on the first query only, and the
+   filters' values when the reader reaches for the filters. Opened by the header button or
+   the `/` and `s` keys; arrow keys move between the results. */
 (() => {
   "use strict";
   const opener = document.querySelector("[data-briefs-search-open]");
@@ -38,6 +39,7 @@
   const MAX_RESULTS = 20;
   const FIRST = 5;
   let engine = null;
+  let filtersLoaded = null;
   let generation = 0;
 
   const load = () => {
@@ -45,12 +47,23 @@
       engine = import(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
         await pagefind.options({ baseUrl: new URL("../", bundle).pathname, excerptLength: 24 });
         await pagefind.init();
-        fillFilters(await pagefind.filters());
+        dialog.setAttribute("data-ready", "");
         return pagefind;
       });
       engine.catch(() => { engine = null; });
     }
     return engine;
+  };
+
+  // The filters' values are every page's kind, tags and year: at 20,000 briefs 229 kB and
+  // seconds of work in Pagefind, which a query without filters never needs. They load when
+  // the pointer or the focus reaches the filters.
+  const loadFilters = () => {
+    if (!filtersLoaded) {
+      filtersLoaded = load().then(async (pagefind) => fillFilters(await pagefind.filters()));
+      filtersLoaded.catch(() => { filtersLoaded = null; });
+    }
+    return filtersLoaded;
   };
 
   const fillFilters = (filters) => {
@@ -135,6 +148,10 @@
   dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
   input.addEventListener("input", run);
   for (const select of selects) select.addEventListener("change", run);
+  const fieldset = dialog.querySelector(".briefs-search__filters");
+  for (const type of ["pointerenter", "pointerdown", "focusin"]) {
+    fieldset.addEventListener(type, () => { loadFilters().catch(() => {}); });
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const first = list.querySelector("a");

@@ -73,6 +73,7 @@ def open_search(page: Any) -> None:
     page.keyboard.press("/")
     page.keyboard.type("Lavrov")
     page.locator(".briefs-search__result").first.wait_for(state="visible")
+    page.locator("select[data-filter=kind]").focus()  # the filters' values load when reached
     page.locator("select[data-filter=kind] option").nth(1).wait_for(state="attached")
 
 

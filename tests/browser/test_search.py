@@ -112,6 +112,10 @@ def test_filters_narrow_the_results(page: Any, site: Site) -> None:
     open_search(page, site.url)
     everything = results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
     assert {r["kind"] for r in everything} >= {"Actor", "Brief"}
+    page.keyboard.press("Tab")  # from the query, past the close button, to the first filter
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.dataset.filter") == "kind"
+    page.locator("select[data-filter=kind] option").nth(1).wait_for(state="attached")
     kinds = page.locator("select[data-filter=kind] option").all_inner_texts()
     assert {"Brief", "Actor", "Term", "Page"} <= set(kinds), kinds
     page.locator("select[data-filter=kind]").select_option("Actor")
@@ -132,6 +136,25 @@ def test_filters_narrow_the_results(page: Any, site: Site) -> None:
         """() => { const kinds = Array.from(document.querySelectorAll('.briefs-search__kind'))
                      .map(k => k.textContent);
                    return kinds.length > 0 && kinds.every(k => k === 'Brief'); }""")
+
+
+def test_a_query_loads_no_filter_until_the_filters_are_reached(page: Any, site: Site) -> None:
+    """The filters' values (every page's kind, tags and year; 229 kB at 20,000 briefs) are
+    not part of a first query: they load when the pointer or the focus reaches them."""
+    fetched: list[str] = []
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    open_search(page, site.url)
+    results_for(page, "Lavrov", [site.page_url("actors/sergei-lavrov/")])
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#briefs-search[data-ready]").count() == 1
+    assert any("/pagefind/index/" in url for url in fetched), "the query loaded the index"
+    assert not any("/pagefind/filter/" in url for url in fetched)
+    assert page.locator("select[data-filter=kind] option").count() == 1  # "All kinds" only
+    page.locator("select[data-filter=tag]").hover()
+    page.locator("select[data-filter=kind] option").nth(1).wait_for(state="attached")
+    assert any("/pagefind/filter/" in url for url in fetched)
+    tags = page.locator("select[data-filter=tag] option").all_inner_texts()
+    assert set(site.briefs[BRIEF_ID]["tags"]) <= set(tags), tags
 
 
 def test_no_script_errors_and_nothing_from_another_host(site: Site,
@@ -187,6 +210,7 @@ def test_search_on_a_generated_corpus(page: Any, corpus_site: tuple[str, Any]) -
     assert {r["kind"] for r in results} >= {"Actor", "Brief"}
     status = page.locator(".briefs-search__status").inner_text()
     assert "results for" in status
+    page.locator("select[data-filter=kind]").focus()  # the filters' values load when reached
     page.locator("select[data-filter=kind]").select_option("Brief")
     page.wait_for_function(
         """() => { const kinds = Array.from(document.querySelectorAll('.briefs-search__kind'))
