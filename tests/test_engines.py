@@ -94,7 +94,7 @@ def _site(root: Path) -> Path:
     (site / "briefs/a/index.html").write_text(
         '<link rel="stylesheet" href="../../assets/x.css">\n    <a href="../..">home</a>'
         '<a href="https&#58;//example.org/">out</a><a href="#top">top</a>'
-        '<a href="/root/">root-relative</a><a href="../../briefs/a/#k">self</a>'
+        '<a href="/some-repo/">root-relative</a><a href="../../briefs/a/#k">self</a>'
         '<a href="../a">folder with a page</a>\n')
     (site / "assets/x.css").write_text("a{}")
     (site / "sitemap.xml").write_text("<urlset></urlset>\n")

@@ -44,21 +44,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import http.server
 import json
 import re
 import shutil
 import statistics
 import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-HOST = "127.0.0.1"
+from tools.static_server import HOST, served
+
 TARGET_BYTES = 500_000  # the issue's "first query at most 500 KB transferred"
 TARGET_FIRST_RESULT_MS = 1500.0  # "first result at most 1.5 s after the query is typed, at 4x"
 THROTTLED_RATE = 4.0
@@ -315,50 +313,6 @@ def format_figures(figures: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the server
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files of the site; an unknown path gets its 404.html with status 404."""
-
-    site_folder: Path
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = self.site_folder / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # stdlib's signature
-        pass
-
-
-@contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    """`site` served on 127.0.0.1:<free port> until the block ends; yields its URL."""
-    handler = type("Handler", (_Handler,), {"site_folder": site})
-    server = http.server.ThreadingHTTPServer(
-        (HOST, 0), functools.partial(handler, directory=str(site)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="search-timing-server",
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join(5)
-        server.server_close()
-
-
 # ---------------------------------------------------------------- the browser
 
 
@@ -536,7 +490,7 @@ def measure(site: Path, query: str | None = None, runs: int = 3, *,
     if no_worker_case:
         plan += [(THROTTLED_RATE, warm, False) for warm in (False, True)]
     figures: dict[str, Any] = {"query": word, "runs": runs, "cases": {}}
-    with served(site) as url, sync_playwright() as pw:
+    with served(site, "search-timing-server") as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
                                      args=CHROMIUM_ARGS)
         try:

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.site_size import entries
 
 # family -> (pattern of its files' paths under site/, grows with the briefs); the first
 # pattern that matches names a file's family.
@@ -90,19 +91,11 @@ def measure(site: Path, *, docs: bool = False) -> dict[str, Family]:
     counted, as tools/site_size.py counts); with `docs`, under a generated docs folder,
     each file in the family of the page it becomes."""
     families = {name: Family() for name in FAMILIES}
-    stack = [""]
-    while stack:
-        prefix = stack.pop()
-        with os.scandir(site / prefix if prefix else site) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                info = entry.stat(follow_symlinks=False)
-                if stat.S_ISDIR(info.st_mode):
-                    stack.append(rel + "/")
-                elif stat.S_ISREG(info.st_mode):
-                    counted = families[family(built_path(rel) if docs else rel)]
-                    counted.files += 1
-                    counted.bytes += info.st_size
+    for rel, info in entries(site):
+        if stat.S_ISREG(info.st_mode):
+            counted = families[family(built_path(rel) if docs else rel)]
+            counted.files += 1
+            counted.bytes += info.st_size
     return families
 
 

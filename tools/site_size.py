@@ -16,7 +16,7 @@ import argparse
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -59,27 +59,36 @@ def parse_size(text: str) -> int:
     return int(value)
 
 
+def entries(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Everything under `folder` but folders, by path relative to it ("a/b.html"), with
+    its own status: a symbolic link is never followed (tools/site_families.py walks the
+    same way)."""
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        with os.scandir(folder / prefix if prefix else folder) as found:
+            for entry in found:
+                rel = prefix + entry.name
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    stack.append(rel + "/")
+                else:
+                    yield rel, info
+
+
 def measure(folder: Path) -> Usage:
     """The bytes under `folder`, never following a symbolic link."""
     usage = Usage()
     files: list[tuple[int, str]] = []
-    stack = [""]
-    while stack:
-        prefix = stack.pop()
-        with os.scandir(folder / prefix if prefix else folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                info = entry.stat(follow_symlinks=False)
-                if stat.S_ISLNK(info.st_mode):
-                    usage.links.append(rel)
-                elif stat.S_ISDIR(info.st_mode):
-                    stack.append(rel + "/")
-                elif stat.S_ISREG(info.st_mode):
-                    usage.total += info.st_size
-                    usage.files += 1
-                    top = rel.split("/", 1)[0] + ("/" if "/" in rel else "")
-                    usage.folders[top] = usage.folders.get(top, 0) + info.st_size
-                    files.append((info.st_size, rel))
+    for rel, info in entries(folder):
+        if stat.S_ISLNK(info.st_mode):
+            usage.links.append(rel)
+        elif stat.S_ISREG(info.st_mode):
+            usage.total += info.st_size
+            usage.files += 1
+            top = rel.split("/", 1)[0] + ("/" if "/" in rel else "")
+            usage.folders[top] = usage.folders.get(top, 0) + info.st_size
+            files.append((info.st_size, rel))
     files.sort(key=lambda item: (-item[0], item[1]))
     usage.largest = files[:SHOWN]
     usage.links.sort()

@@ -10,11 +10,8 @@ suite locally and fails it on CI (when $CI is set).
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,11 +23,12 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, copy_project
+from tools.static_server import HOST as LOCAL_HOST
+from tools.static_server import served
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE_JS = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 INSTALL_AXE = "tests/browser/install_axe.sh"
-LOCAL_HOST = "127.0.0.1"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
                  # Hermetic: every host but the local server fails to resolve, so a page
@@ -143,29 +141,6 @@ class Site:
         return {p.stem: read_yaml(p) for p in sorted((self.root / "briefs").glob("*.yaml"))}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files from site/; an unknown path gets site/404.html with status 404."""
-
-    site_folder: Path
-
-    def send_error(self, code: int, message: str | None = None,
-                   explain: str | None = None) -> None:
-        page = self.site_folder / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:  # stdlib's signature
-        pass
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The project copied to a temp folder, built once, served on 127.0.0.1:<free port>."""
@@ -187,23 +162,12 @@ def built_and_served(root: Path) -> Iterator[str]:
     from generator import pipeline
     from generator import site as site_module
 
-    handler = type("Handler", (_Handler,), {"site_folder": root / "site"})
-    server = http.server.ThreadingHTTPServer(
-        (LOCAL_HOST, 0), functools.partial(handler, directory=str(root / "site")))
-    server.daemon_threads = True
-    url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    try:
+    with served(root / "site") as url:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("SITE_URL", url)
             pipeline.generate(root, site_module.site_config(root))
             site_module.build_site(root)
-        thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-        thread.start()
         yield url
-        server.shutdown()
-        thread.join(5)
-    finally:
-        server.server_close()
 
 
 def _chromium() -> str | None:
