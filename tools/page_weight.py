@@ -4,9 +4,9 @@
 
 Builds the synthetic corpus of tests/corpus.py (5,000 briefs, 1,000 actors and 1,000 terms
 by default) in a temporary folder, generates its Markdown in memory and prints the largest
-page of each family (briefs index, tag, timeline year, the actors index and the glossary,
-actor, term, an actor's or term's full list of briefs, brief) and the largest pages
-overall, in bytes of UTF-8 Markdown.
+page of each family (the page families of tools/site_families.py: the briefs index, tag
+pages, the timeline, actors, terms, their full lists of briefs, briefs...) and the largest
+pages overall, in bytes of UTF-8 Markdown.
 
 The generated Markdown is a fair proxy of a page's HTML content: it is almost all raw HTML
 blocks that Python-Markdown passes through, so the built page is that size plus the
@@ -18,33 +18,21 @@ that nothing is paginated: the site as it was before pagination, for comparison.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from tools.site_families import FAMILIES, built_path
+from tools.site_families import family as site_family
+
 UNPAGINATED = 10**9
 
-# family -> the pattern of its pages' paths (the first that matches names a page)
-FAMILIES = {
-    "briefs index": r"briefs/(page/\d+/)?index\.md",
-    "tag": r"tags/[^/]+/(page/\d+/)?index\.md",
-    "timeline year": r"timeline/\d+/(page/\d+/)?index\.md",
-    "actor or term list": r"(actors|glossary)/[^/]+/briefs/(page/\d+/)?index\.md",
-    "actor's events": r"actors/[^/]+/events/(page/\d+/)?index\.md",
-    "actors or glossary": r"(actors|glossary)/(page/\d+/)?index\.md",
-    "section index": r"([a-z]+/)?index\.md",
-    "actor": r"actors/[^/]+/index\.md",
-    "term": r"glossary/[^/]+/index\.md",
-    "brief": r"briefs/[^/]+/index\.md",
-    "other": r".*",
-}
-
-
 def family(path: str) -> str:
-    return next(name for name, pattern in FAMILIES.items() if re.fullmatch(pattern, path))
+    """The family of a generated page: the one its built page has (tools/site_families.py,
+    the one table of page families)."""
+    return site_family(built_path(path))
 
 
 def measure(briefs: int, actors: int, terms: int, *, unpaginated: bool = False
@@ -74,7 +62,7 @@ def report(sizes: dict[str, int], top: int) -> list[str]:
         counts[name] = counts.get(name, 0) + 1
         largest[name] = max(largest.get(name, (0, "")), (size, path))
     lines = [f"{len(sizes)} Markdown pages; largest of each family (bytes):"]
-    for name in FAMILIES:
+    for name in FAMILIES:  # in the table's order
         if name in largest:
             size, path = largest[name]
             lines.append(f"  {name:<20} {size:>11,}  {path}  ({counts[name]} pages)")
