@@ -83,7 +83,10 @@ def test_zensical_builds_in_a_private_project(project: Path) -> None:
     css = "site_templates/assets/briefs.css"
     assert (work / css).read_bytes() == (project / css).read_bytes()
     assert (work / css).stat().st_ino == (project / css).stat().st_ino  # linked, not copied
-    assert engines.private_project(project) == work  # made fresh every time
+    (work / ".cache").mkdir()
+    (work / ".cache/planted").write_text("<script>planted</script>")
+    assert engines.private_project(project) == work
+    assert not (work / ".cache").exists()  # made fresh every time: nothing left behind
 
 
 def _site(root: Path) -> Path:
